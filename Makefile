@@ -1,0 +1,63 @@
+# Teamwerk: `make run` serves the demo, `make test` runs every check. Nothing to install by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
+PORT ?= 8000
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po teamwerk/*/locale/*/LC_MESSAGES/django.po))
+
+.PHONY: install run test lint bench messages check-translations clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(PY_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+install: $(PY_STAMP) $(NODE_STAMP) $(MO_FILES)
+	@mkdir -p var
+
+run: install
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_catalogue
+	$(MANAGE) seed_demo --if-empty
+	@echo "Teamwerk: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
+	@$(MANAGE) db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-translations: install
+	$(MANAGE) check_translations
+
+test: install lint check-translations
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/cattrysse1994 --time-limit 2 --summary
+	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/chu1997 ../shared/bench/gap/yagiura2004 --time-limit 30 --summary
+	$(MANAGE) bench_allocation
+	$(MANAGE) bench_team
+	$(MANAGE) bench_planning
+
+messages: install
+	$(MANAGE) check_translations --update
+
+clean:
+	rm -rf $(VENV) node_modules var

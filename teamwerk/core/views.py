@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from teamwerk.tenancy.middleware import SESSION_KEY
+from teamwerk.tenancy.querysets import memberships_of
+from teamwerk.tenancy.selectors import school_get
+
+
+@require_GET
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database_ok = True
+    except Exception:  # noqa: BLE001 - any failure means "database does not answer"
+        database_ok = False
+    return JsonResponse(
+        {"status": "ok" if database_ok else "degraded", "database": database_ok},
+        status=200,
+    )
+
+
+@login_required
+def home(request):
+    memberships = sorted(
+        memberships_of(request.user),
+        key=lambda m: (m.organisation_id, m.school.name if m.school_id else ""),
+    )
+    organisations = {}
+    for membership in memberships:
+        organisations.setdefault(membership.organisation_id, []).append(membership)
+    schools_by_org: dict[int, list] = {}
+    for school in request.schools:
+        schools_by_org.setdefault(school.organisation_id, []).append(school)
+    blocks = [
+        {
+            "organisation": ms[0].organisation if hasattr(ms[0], "organisation") else None,
+            "memberships": ms,
+            "schools": schools_by_org.get(org_id, []),
+        }
+        for org_id, ms in organisations.items()
+    ]
+    return render(request, "core/home.html", {"blocks": blocks})
+
+
+@login_required
+@require_POST
+def switch_school(request):
+    school = school_get(request.user, request.POST.get("school"))
+    request.session[SESSION_KEY] = school.pk
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import TenantQuerySet
+from .roles import Role
+
+
+class Region(models.TextChoices):
+    FLANDERS = "BE-VL", _("Vlaanderen")
+    NETHERLANDS = "NL", _("Nederland")
+
+
+class OrganisationKind(models.TextChoices):
+    GROUP = "scholengroep", _("Scholengroep")
+    COMMUNITY = "scholengemeenschap", _("Scholengemeenschap")
+    BOARD = "bestuur", _("Schoolbestuur / stichting")
+    SINGLE = "school", _("Eén school")
+
+
+class SchoolLevel(models.TextChoices):
+    NURSERY_PRIMARY = "basis", _("Basisonderwijs")
+    SECONDARY = "secundair", _("Secundair / voortgezet onderwijs")
+    SPECIAL = "buitengewoon", _("Buitengewoon / speciaal onderwijs")
+    ADULT = "volwassenen", _("Volwassenenonderwijs")
+    OTHER = "ander", _("Ander")
+
+
+# What the two regions call the same things; the interface picks the right word.
+REGION_TERMS = {
+    Region.FLANDERS: {
+        "school_number": _("Instellingsnummer"),
+        "teacher": _("leraar"),
+        "teachers": _("leraren"),
+        "organisation": _("scholengroep"),
+        "hours_per_fte": 1600,
+    },
+    Region.NETHERLANDS: {
+        "school_number": _("BRIN-nummer"),
+        "teacher": _("docent"),
+        "teachers": _("docenten"),
+        "organisation": _("bestuur"),
+        "hours_per_fte": 1659,
+    },
+}
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(
+        _("soort"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.GROUP
+    )
+    region = models.CharField(
+        _("regio"), max_length=5, choices=Region.choices, default=Region.FLANDERS
+    )
+    hours_per_fte = models.PositiveIntegerField(
+        _("uren per voltijdse opdracht (per jaar)"),
+        default=1600,
+        help_text=_("Vlaanderen: vaak ±1600 uur; Nederland: normjaartaak 1659 uur."),
+    )
+    require_mfa_for_admins = models.BooleanField(
+        _("tweestapsverificatie verplicht voor beheerders"), default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "id"
+    tenant_school_field = None
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def terms(self) -> dict:
+        return REGION_TERMS.get(self.region, REGION_TERMS[Region.FLANDERS])
+
+
+class School(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="schools",
+        verbose_name=_("organisatie"),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    number = models.CharField(_("instellingsnummer / BRIN"), max_length=20, blank=True)
+    level = models.CharField(
+        _("onderwijsniveau"),
+        max_length=20,
+        choices=SchoolLevel.choices,
+        default=SchoolLevel.SECONDARY,
+    )
+    ict_hours_available = models.DecimalField(
+        _("ICT-uren per jaar (budget)"),
+        max_digits=8,
+        decimal_places=1,
+        default=0,
+        help_text=_("Uren die de school per schooljaar voor ICT-coördinatie vrijmaakt."),
+    )
+    history = HistoricalRecords()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = "id"
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="school_unique_name")
+        ]
+        verbose_name = _("school")
+        verbose_name_plural = _("scholen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolYear(models.Model):
+    """A school year runs from 1 September to 31 August."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="school_years"
+    )
+    start_year = models.PositiveIntegerField(_("beginjaar"))
+    history = HistoricalRecords()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = None
+
+    class Meta:
+        ordering = ["-start_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "start_year"], name="schoolyear_unique_start"
+            )
+        ]
+        verbose_name = _("schooljaar")
+        verbose_name_plural = _("schooljaren")
+
+    def __str__(self) -> str:
+        return f"{self.start_year}-{self.start_year + 1}"
+
+    @property
+    def starts_on(self) -> dt.date:
+        return dt.date(self.start_year, 9, 1)
+
+    @property
+    def ends_on(self) -> dt.date:
+        return dt.date(self.start_year + 1, 8, 31)
+
+    @staticmethod
+    def start_year_for(day: dt.date) -> int:
+        return day.year if day.month >= 9 else day.year - 1
+
+
+class Membership(models.Model):
+    """A user's role in an organisation; an empty school means every school of it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("school"),
+        help_text=_("Leeg = alle scholen van de organisatie."),
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = "school"
+
+    class Meta:
+        ordering = ["organisation__name", "school__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "school", "role"], name="membership_unique"
+            )
+        ]
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+
+    def __str__(self) -> str:
+        where = self.school.name if self.school_id else self.organisation.name
+        return f"{self.user} · {self.get_role_display()} · {where}"

@@ -1,0 +1,28 @@
+from teamwerk.core.testing.access import Row, only
+
+MANAGERS = {
+    "beheerder": 200,
+    "directeur": 200,
+    "directie_noord": 200,
+    "directie_zuid": 200,
+    "beheerder_stichting": 200,
+}
+# Changing or revoking the teamlid of Campus Noord: only who manages Campus Noord.
+NOORD_MANAGERS = {"beheerder": 302, "directeur": 302, "directie_noord": 302}
+
+
+def _teamlid_membership(world):
+    return {"pk": world.membership("teamlid_noord").pk}
+
+
+URL_ACCESS = {
+    "members": Row(only(MANAGERS)),
+    "membership_role": Row(
+        only(NOORD_MANAGERS),
+        kwargs=_teamlid_membership,
+        method="post",
+        data=lambda w: {"role": "lezer"},
+    ),
+    "membership_revoke": Row(only(NOORD_MANAGERS), kwargs=_teamlid_membership, method="post"),
+    "organisation_settings": Row(only({"beheerder": 200, "beheerder_stichting": 200})),
+}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("mensen/", views.members, name="members"),
+    path("mensen/<int:pk>/rol/", views.membership_role, name="membership_role"),
+    path("mensen/<int:pk>/intrekken/", views.membership_revoke, name="membership_revoke"),
+    path("instellingen/", views.organisation_settings, name="organisation_settings"),
+]
