@@ -1,0 +1,5 @@
+from .services import catalogue_load
+
+
+def seed(context: dict) -> None:
+    context["catalogue_version"] = catalogue_load()
