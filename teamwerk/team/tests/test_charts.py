@@ -1,0 +1,45 @@
+"""Charts are accessible SVG with their numbers written out, and never trust their labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from teamwerk.team import charts
+
+
+def test_share_chart_is_an_accessible_image_with_the_numbers_in_text():
+    svg = charts.share_chart(
+        "c1",
+        "Taken met trekker",
+        "Van de 20 taken",
+        [charts.ShareBar("Met trekker", 12, 20, "/lijst/")],
+        of="van",
+    )
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert 'aria-labelledby="c1-title c1-desc"' in svg
+    assert '<title id="c1-title">Taken met trekker</title>' in svg
+    assert "12 van 20 (60%)" in svg
+    assert '<a href="/lijst/"' in svg
+
+
+def test_load_chart_marks_people_over_their_hours_in_words_not_only_colour():
+    svg = charts.load_chart(
+        "c2",
+        "Uren",
+        "per persoon",
+        [charts.LoadBar("An", Decimal("50"), Decimal("40")), charts.LoadBar("Bo", 10, 40)],
+        unit="u",
+        over_word="te veel",
+    )
+    assert "50 / 40 u · te veel +10" in svg
+    assert "10 / 40 u" in svg and "10 / 40 u · te veel" not in svg
+
+
+def test_labels_are_escaped():
+    svg = charts.value_chart("c3", "<b>", "d", [charts.ValueBar("<script>x</script>", 3)])
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_empty_wholes_do_not_divide_by_zero():
+    svg = charts.share_chart("c4", "t", "d", [charts.ShareBar("Niets", 0, 0)], of="van")
+    assert "0 van 0 (0%)" in svg
