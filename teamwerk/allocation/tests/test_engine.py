@@ -1,0 +1,492 @@
+"""Engine tests: hand instances with known answers, bad input, and hypothesis properties.
+
+Run without Django: ``python -m pytest -p no:django teamwerk/allocation/tests``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from teamwerk.allocation.engine import (
+    Lock,
+    Person,
+    Problem,
+    Role,
+    SolverOptions,
+    Task,
+    TaskAssignment,
+    Weights,
+    evaluate,
+    fit_score,
+    knowledge_holders,
+    solve,
+    solve_by_components,
+    split_problem,
+    violations,
+    what_if_leaves,
+)
+
+FAST = SolverOptions(time_limit_s=5.0, seed=1, num_workers=1)
+
+
+def codes(solution) -> set[str]:
+    return {m.code for m in solution.messages}
+
+
+def assert_consistent(problem: Problem, solution) -> None:
+    """Every hard rule holds and the reported objective is the recomputed one."""
+    assert solution.status in ("optimal", "feasible", "empty"), solution.messages
+    assert violations(problem, solution.assignments) == []
+    recomputed = evaluate(problem, solution.assignments)
+    assert solution.evaluation == recomputed
+    assert solution.objective == recomputed.objective
+    for task in problem.tasks:
+        owner, backups = solution.assignments.get(task.id, TaskAssignment())
+        assert owner not in backups
+        assert len(backups) <= 1
+        if not task.needs_owner:
+            assert owner is None
+        if not task.needs_backup:
+            assert backups == ()
+
+
+def test_engine_imports_no_django():
+    assert not any(name == "django" or name.startswith("django.") for name in sys.modules) or (
+        "teamwerk.allocation.engine" in sys.modules
+    )
+    import teamwerk.allocation.engine as engine
+
+    assert "django" not in engine.__dict__
+
+
+# --- hand instances ------------------------------------------------------------------
+
+
+def test_owner_goes_to_best_fit():
+    problem = Problem(
+        tasks=(Task("web", 2),),
+        people=(Person("ann", 10), Person("bob", 10)),
+        fit={("ann", "web"): 40, ("bob", "web"): 90},
+    )
+    solution = solve(problem, FAST)
+    assert solution.status == "optimal"
+    assert solution.assignments["web"].owner == "bob"
+    reason = next(r for r in solution.reasons if r.task_id == "web")
+    assert "best_fit" in reason.codes and reason.fit == 90 and reason.fit_rank == 1
+    assert reason.hours_left == 8
+    assert_consistent(problem, solution)
+
+
+def test_backup_is_never_the_owner_even_when_best_at_both():
+    problem = Problem(
+        tasks=(Task("net", 4, needs_backup=True),),
+        people=(Person("ann", 10), Person("bob", 10)),
+        fit={("ann", "net"): 100, ("bob", "net"): 10},
+        weights=Weights(balance=0),
+    )
+    solution = solve(problem, FAST)
+    assert solution.assignments["net"] == TaskAssignment("ann", ("bob",))
+    loads = {load.person_id: load.hours_after for load in solution.loads}
+    assert loads == {"ann": 4.0, "bob": 0.6}  # back-up counts 15 % of the hours
+    assert_consistent(problem, solution)
+
+
+def test_backup_with_only_one_eligible_person_is_reported():
+    problem = Problem(tasks=(Task("net", 1, needs_backup=True),), people=(Person("ann", 10),))
+    solution = solve(problem, FAST)
+    assert solution.assignments["net"].owner == "ann"
+    assert [(u.task_id, u.role, u.reasons[0]) for u in solution.uncovered] == [
+        ("net", Role.BACKUP, "only_one_eligible_person")
+    ]
+
+
+def test_qualification_respected():
+    problem = Problem(
+        tasks=(Task("didactics", 2, needs_qualification=True),),
+        people=(Person("tech", 10, qualified=False), Person("teacher", 10, qualified=True)),
+        fit={("tech", "didactics"): 100, ("teacher", "didactics"): 20},
+    )
+    solution = solve(problem, FAST)
+    assert solution.assignments["didactics"].owner == "teacher"
+
+
+def test_uncovered_reasons():
+    problem = Problem(
+        tasks=(
+            Task("needs_teacher", 1, needs_qualification=True),
+            Task("too_big", 50),
+            Task("nobody_allowed", 1, allowed=frozenset()),
+            Task("a", 6),
+            Task("b", 6),
+        ),
+        people=(Person("ann", 8), Person("bob", 1)),
+        fit={},
+    )
+    solution = solve(problem, FAST)
+    reasons = {u.task_id: u.reasons[0] for u in solution.uncovered}
+    assert reasons == {
+        "needs_teacher": "no_qualified_person",
+        "too_big": "no_one_has_hours",
+        "nobody_allowed": "no_eligible_person",
+        ("a" if solution.assignments["b"].owner else "b"): "hours_used_elsewhere",
+    }
+    assert solution.evaluation.uncovered_slots == 4
+    assert "fit_missing_default_used" in codes(solution)
+    assert_consistent(problem, solution)
+
+
+def test_allowed_people_restriction():
+    problem = Problem(
+        tasks=(Task("t", 1, allowed=frozenset({"bob"})),),
+        people=(Person("ann", 10), Person("bob", 10)),
+        fit={("ann", "t"): 100, ("bob", "t"): 0},
+    )
+    assert solve(problem, FAST).assignments["t"].owner == "bob"
+
+
+def test_locks_are_kept_against_fit():
+    problem = Problem(
+        tasks=(Task("t", 1, needs_backup=True),),
+        people=(Person("ann", 10), Person("bob", 10), Person("cas", 10)),
+        fit={("ann", "t"): 100, ("bob", "t"): 0, ("cas", "t"): 0},
+        locks=(Lock("t", "bob", Role.OWNER), Lock("t", "cas", Role.BACKUP)),
+    )
+    solution = solve(problem, FAST)
+    assert solution.assignments["t"] == TaskAssignment("bob", ("cas",))
+    assert "locked" in next(r for r in solution.reasons if r.role is Role.OWNER).codes
+    assert_consistent(problem, solution)
+
+
+def test_continuity_keeps_current_owner_when_fits_are_close():
+    problem = Problem(
+        tasks=(Task("t", 2),),
+        people=(Person("ann", 10), Person("bob", 10)),
+        fit={("ann", "t"): 70, ("bob", "t"): 75},
+        current={"t": ("ann", ())},
+        weights=Weights(continuity=20),
+    )
+    solution = solve(problem, FAST)
+    assert solution.assignments["t"].owner == "ann"
+    assert "kept_current" in solution.reasons[0].codes
+    # Far apart fits outweigh continuity.
+    far = replace(problem, fit={("ann", "t"): 10, ("bob", "t"): 90})
+    moved = solve(far, FAST)
+    assert moved.assignments["t"].owner == "bob"
+    assert moved.evaluation.changes == 1
+    assert moved.reasons[0].codes[0] == "replaced_current"
+
+
+def test_overload_hard_versus_soft():
+    hard = Problem(
+        tasks=(Task("big", 12),),
+        people=(Person("ann", 10),),
+        fit={("ann", "big"): 80},
+    )
+    solution = solve(hard, FAST)
+    assert solution.assignments["big"].owner is None
+    assert solution.uncovered[0].reasons == ("no_one_has_hours",)
+    soft = replace(hard, weights=Weights(allow_overload=True, overload_penalty=50))
+    solution = solve(soft, FAST)
+    assert solution.assignments["big"].owner == "ann"
+    assert solution.evaluation.overload_hours == 2
+    assert solution.evaluation.overload_points == 100
+    assert "over_hours" in solution.reasons[0].codes
+    assert_consistent(soft, solution)
+
+
+def test_balance_spreads_equal_fits():
+    problem = Problem(
+        tasks=tuple(Task(f"t{i}", 2) for i in range(4)),
+        people=(Person("ann", 10), Person("bob", 10)),
+        fit={(p, f"t{i}"): 50 for p in ("ann", "bob") for i in range(4)},
+        weights=Weights(balance=5),
+    )
+    solution = solve(problem, FAST)
+    assert sorted(load.hours_after for load in solution.loads) == [4.0, 4.0]
+    assert solution.evaluation.balance_hours == 0
+
+
+def test_reported_objective_parts_add_up():
+    problem = Problem(
+        tasks=(Task("a", 3, needs_backup=True), Task("b", 2)),
+        people=(Person("ann", 4), Person("bob", 4)),
+        fit={("ann", "a"): 80, ("bob", "a"): 60, ("ann", "b"): 30, ("bob", "b"): 90},
+        current={"a": ("bob", ("ann",)), "b": (None, ())},
+    )
+    solution = solve(problem, FAST)
+    e = solution.evaluation
+    total = e.fit_points - e.change_points - e.balance_points - e.overload_points
+    assert e.objective == pytest.approx(total - e.uncovered_points)
+    assert solution.best_bound == solution.objective and solution.gap_pct == 0
+    assert_consistent(problem, solution)
+
+
+def test_same_seed_same_answer():
+    problem = Problem(
+        tasks=tuple(Task(f"t{i}", 1 + i % 3, needs_backup=i % 2 == 0) for i in range(8)),
+        people=tuple(Person(f"p{i}", 4 + i) for i in range(4)),
+        fit={(f"p{i}", f"t{j}"): 50 + 10 * ((i + j) % 2) for i in range(4) for j in range(8)},
+    )
+    options = SolverOptions(time_limit_s=5, seed=7, num_workers=2)
+    first, second = solve(problem, options), solve(problem, options)
+    assert first.status == "optimal"  # the ties are broken the same way both times
+    assert first.assignments == second.assignments
+    assert first.objective == second.objective
+
+
+def test_time_limit_gives_a_valid_answer():
+    problem = Problem(
+        tasks=tuple(Task(i, 1 + i % 4, needs_backup=True) for i in range(60)),
+        people=tuple(Person(i, 12) for i in range(25)),
+        fit={(p, t): (p * 7 + t * 13) % 101 for p in range(25) for t in range(60)},
+    )
+    solution = solve(problem, SolverOptions(time_limit_s=0.2))
+    assert solution.status in ("optimal", "feasible")
+    assert_consistent(problem, solution)
+
+
+# --- bad input ------------------------------------------------------------------------
+
+
+def test_no_tasks_and_no_people_are_empty():
+    assert solve(Problem(tasks=(), people=(Person("a", 1),))).status == "empty"
+    solution = solve(Problem(tasks=(Task("t", 1),), people=()))
+    assert solution.status == "empty"
+    assert "no_people" in codes(solution)
+    assert solution.uncovered[0].reasons == ("no_eligible_person",)
+
+
+def test_all_hours_zero():
+    problem = Problem(tasks=(Task("t", 1),), people=(Person("a", 0), Person("b", 0)))
+    solution = solve(problem, FAST)
+    assert solution.status == "optimal"
+    assert "no_hours_available" in codes(solution)
+    assert solution.uncovered[0].reasons == ("no_one_has_hours",)
+
+
+@pytest.mark.parametrize(
+    ("problem", "code"),
+    [
+        (Problem(tasks=(Task("t", -1),), people=(Person("a", 1),)), "invalid_task_hours"),
+        (Problem(tasks=(Task("t", 1),), people=(Person("a", -2),)), "invalid_person_hours"),
+        (Problem(tasks=(Task("t", float("nan")),), people=(Person("a", 1),)), "invalid_task_hours"),
+        (
+            Problem(tasks=(Task("t", 1), Task("t", 2)), people=(Person("a", 1),)),
+            "duplicate_task_id",
+        ),
+        (
+            Problem(tasks=(Task("t", 1),), people=(Person("a", 1),), locks=(Lock("t", "ghost"),)),
+            "lock_unknown_person",
+        ),
+        (
+            Problem(tasks=(Task("t", 1),), people=(Person("a", 1),), locks=(Lock("nope", "a"),)),
+            "lock_unknown_task",
+        ),
+        (
+            Problem(
+                tasks=(Task("t", 1, needs_qualification=True),),
+                people=(Person("a", 1),),
+                locks=(Lock("t", "a"),),
+            ),
+            "lock_not_qualified",
+        ),
+        (
+            Problem(tasks=(Task("t", 5),), people=(Person("a", 1),), locks=(Lock("t", "a"),)),
+            "locked_hours_exceed_available",
+        ),
+        (
+            Problem(
+                tasks=(Task("t", 1, needs_backup=True),),
+                people=(Person("a", 9),),
+                locks=(Lock("t", "a", Role.OWNER), Lock("t", "a", Role.BACKUP)),
+            ),
+            "lock_owner_is_backup",
+        ),
+        (
+            Problem(
+                tasks=(Task("t", 1),), people=(Person("a", 1),), weights=Weights(backup_share=2)
+            ),
+            "invalid_weight_backup_share",
+        ),
+    ],
+)
+def test_broken_input_is_invalid_with_a_code(problem, code):
+    solution = solve(problem, FAST)
+    assert solution.status == "invalid"
+    assert code in codes(solution)
+    assert solution.assignments == {}
+
+
+def test_unknown_ids_in_current_are_warnings():
+    problem = Problem(
+        tasks=(Task("t", 1),),
+        people=(Person("a", 5),),
+        current={"t": ("left_school", ("ghost",)), "old_task": ("a", ())},
+    )
+    solution = solve(problem, FAST)
+    assert solution.status == "optimal"
+    assert {"current_unknown_person", "current_unknown_task"} <= codes(solution)
+    assert solution.assignments["t"].owner == "a"
+
+
+def test_malformed_objects_do_not_crash():
+    problem = Problem(tasks=(Task("t", 1),), people=(Person("a", 5),), current={"t": 42})
+    assert solve(problem, FAST).status == "invalid"
+
+
+def test_zero_time_limit_is_invalid():
+    problem = Problem(tasks=(Task("t", 1),), people=(Person("a", 5),))
+    assert "invalid_time_limit" in codes(solve(problem, SolverOptions(time_limit_s=0)))
+
+
+# --- components, what-if, fit -----------------------------------------------------------
+
+
+def two_schools() -> Problem:
+    tasks, people, fit = [], [], {}
+    for school in ("north", "south"):
+        staff = frozenset(f"{school}-p{i}" for i in range(3))
+        people += [Person(pid, 6, qualified=pid.endswith("0")) for pid in sorted(staff)]
+        for j in range(4):
+            tid = f"{school}-t{j}"
+            tasks.append(Task(tid, 1 + j, needs_backup=j % 2 == 0, allowed=staff))
+            fit.update({(pid, tid): (hash(pid + tid) % 7) * 10.0 for pid in staff})
+    return Problem(tasks=tuple(tasks), people=tuple(people), fit=fit)
+
+
+def test_split_and_merge_equal_the_whole():
+    problem = two_schools()
+    parts = split_problem(problem)
+    assert [len(p.tasks) for p in parts] == [4, 4]
+    whole = solve(problem, FAST)
+    merged = solve_by_components(problem, FAST)
+    assert merged.status == whole.status == "optimal"
+    assert merged.objective == pytest.approx(whole.objective)
+    assert sum(solve(p, FAST).objective for p in parts) == pytest.approx(merged.objective)
+    assert_consistent(problem, merged)
+
+
+def test_what_if_person_leaves():
+    problem = Problem(
+        tasks=(Task("web", 2, needs_backup=True), Task("net", 2), Task("lms", 1)),
+        people=(Person("ann", 6), Person("bob", 6), Person("cas", 6)),
+        fit={
+            ("ann", "web"): 90,
+            ("bob", "web"): 40,
+            ("cas", "web"): 30,
+            ("ann", "net"): 20,
+            ("bob", "net"): 80,
+            ("cas", "net"): 70,
+            ("ann", "lms"): 50,
+            ("bob", "lms"): 50,
+            ("cas", "lms"): 50,
+        },
+        current={"web": ("ann", ("bob",)), "net": ("bob", ()), "lms": ("cas", ())},
+    )
+    impact = what_if_leaves(problem, "ann", FAST)
+    assert impact.owner_tasks == ("web",)
+    assert impact.backup_tasks == ()
+    assert impact.knowledge_leaving == ("web",)
+    proposal = impact.proposal
+    assert proposal.status == "optimal"
+    assert proposal.assignments["web"].owner in ("bob", "cas")
+    assert proposal.assignments["net"].owner == "bob"  # the rest stays put
+    assert proposal.assignments["lms"].owner == "cas"
+    expertise = {("ann", "net"): 3, ("cas", "net"): 1}
+    assert knowledge_holders(problem, "net", expertise=expertise) == ["ann"]
+    assert what_if_leaves(problem, "zed").proposal.status == "invalid"
+
+
+def test_fit_score_scale():
+    assert fit_score(3, 3) == 100
+    assert fit_score(0, 0) == 0
+    assert fit_score(3, 0) > fit_score(0, 3)
+    assert fit_score(None, 2) is None
+    with pytest.raises(ValueError):
+        fit_score(4, 0)
+
+
+# --- properties -----------------------------------------------------------------------
+
+
+@st.composite
+def small_problems(draw) -> Problem:
+    n_people = draw(st.integers(0, 4))
+    n_tasks = draw(st.integers(0, 6))
+    people = tuple(
+        Person(f"p{i}", draw(st.sampled_from([0, 1, 2.5, 4, 8])), draw(st.booleans()))
+        for i in range(n_people)
+    )
+    ids = [p.id for p in people]
+    tasks = []
+    for j in range(n_tasks):
+        allowed = None
+        if ids and draw(st.booleans()):
+            allowed = frozenset(draw(st.lists(st.sampled_from(ids), max_size=3)))
+        tasks.append(
+            Task(
+                f"t{j}",
+                draw(st.sampled_from([0, 0.5, 1, 2, 3, 5])),
+                needs_owner=draw(st.booleans()),
+                needs_backup=draw(st.booleans()),
+                needs_qualification=draw(st.booleans()),
+                allowed=allowed,
+            )
+        )
+    fit = {
+        (p.id, t.id): draw(st.integers(0, 100))
+        for p in people
+        for t in tasks
+        if draw(st.integers(0, 4))  # some scores missing
+    }
+    current = {}
+    for t in tasks:
+        if ids and draw(st.booleans()):
+            current[t.id] = (
+                draw(st.sampled_from([None, *ids])),
+                tuple(draw(st.lists(st.sampled_from(ids), max_size=2))),
+            )
+    weights = Weights(
+        continuity=draw(st.sampled_from([0, 5, 30])),
+        balance=draw(st.sampled_from([0, 1.5, 4])),
+        backup_share=draw(st.sampled_from([0, 0.1, 0.25])),
+        allow_overload=draw(st.booleans()),
+        overload_penalty=draw(st.sampled_from([0, 20, 80])),
+    )
+    return Problem(tasks=tuple(tasks), people=people, fit=fit, current=current, weights=weights)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_problems())
+def test_property_hard_constraints_and_objective(problem):
+    solution = solve(problem, SolverOptions(time_limit_s=5, seed=3))
+    assert_consistent(problem, solution)
+    if solution.status == "optimal" and problem.people and problem.tasks:
+        # Nothing beats the optimum: the current distribution, made valid, scores no higher.
+        assert solution.best_bound == solution.objective
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_problems(), st.data())
+def test_property_locks_kept(problem, data):
+    pairs = [
+        (t, p)
+        for t in problem.tasks
+        for p in problem.people
+        if t.needs_owner
+        and (t.allowed is None or p.id in t.allowed)
+        and (p.qualified or not t.needs_qualification)
+        and (problem.weights.allow_overload or t.hours <= p.hours_available)
+    ]
+    if not pairs:
+        return
+    task, person = data.draw(st.sampled_from(pairs))
+    locked = replace(problem, locks=(Lock(task.id, person.id, Role.OWNER),))
+    solution = solve(locked, SolverOptions(time_limit_s=5))
+    assert solution.assignments[task.id].owner == person.id
+    assert_consistent(locked, solution)
