@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StappenplanConfig(AppConfig):
+    name = "teamwerk.stappenplan"
+    label = "stappenplan"
