@@ -461,8 +461,8 @@ def plan_import_apply(
     _check_edit(actor, plan)
     with transaction.atomic():
         # Lock the plan and its tasks: no inline save can slip in between check and write.
-        TaskPlan.objects.select_for_update().filter(pk=plan.pk).first()
-        list(plan.items.select_for_update().values_list("pk", flat=True))
+        TaskPlan.objects.select_for_update(of=("self",)).filter(pk=plan.pk).first()
+        list(plan.items.select_for_update(of=("self",)).values_list("pk", flat=True))
         if expected_fingerprint is not None and plan_fingerprint(plan) != expected_fingerprint:
             raise PlanChanged
         parsed = [ImportRow.from_json(row) for row in rows]
