@@ -132,3 +132,9 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+    @property
+    def role_label(self) -> str:
+        from teamwerk.tenancy.roles import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role

@@ -67,5 +67,6 @@ def test_invite_flow_in_the_browser(browser_page, sign_in):
     assert "Uitnodiging verstuurd naar nieuwe.collega@scholengroep-demo.be" in page.inner_text(
         ".alert-success"
     )
-    assert "nieuwe.collega@scholengroep-demo.be" in page.inner_text("main")
+    pending = page.locator("li", has_text="nieuwe.collega@scholengroep-demo.be").inner_text()
+    assert "ICT-coördinator · Campus Noord" in pending  # the role in words, not its code
     screenshot(page, "core-05-members")
