@@ -50,6 +50,8 @@ test: install lint check-translations
 	$(VENV)/bin/pytest
 
 bench: install
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_catalogue
 	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/cattrysse1994 --time-limit 2 --summary
 	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/chu1997 ../shared/bench/gap/yagiura2004 --time-limit 30 --summary
 	$(MANAGE) bench_allocation
