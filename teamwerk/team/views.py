@@ -483,14 +483,7 @@ def _task_for_edit(request, pk):
 @require_POST
 def task_set_owner(request, pk: int):
     planned_task = _task_for_edit(request, pk)
-    school_year = planned_task.plan.school_year
-    form = OwnerForm(
-        request.POST,
-        user=request.user,
-        school=planned_task.school,
-        school_year=school_year,
-        prefix="owner",
-    )
+    form = _task_form(request, planned_task, OwnerForm, "owner")
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("team_task", pk)
@@ -523,14 +516,7 @@ def task_set_owner(request, pk: int):
 @require_POST
 def task_add_backup(request, pk: int):
     planned_task = _task_for_edit(request, pk)
-    school_year = planned_task.plan.school_year
-    form = BackupForm(
-        request.POST,
-        user=request.user,
-        school=planned_task.school,
-        school_year=school_year,
-        prefix="backup",
-    )
+    form = _task_form(request, planned_task, BackupForm, "backup")
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("team_task", pk)
@@ -552,6 +538,17 @@ def task_add_backup(request, pk: int):
             % {"name": form.cleaned_data["person"].full_name},
         )
     return redirect("team_task", pk)
+
+
+def _task_form(request, planned_task, form_class, prefix: str):
+    """A trekker or back-up form of the task page, bound to what was posted."""
+    return form_class(
+        request.POST,
+        user=request.user,
+        school=planned_task.school,
+        school_year=planned_task.plan.school_year,
+        prefix=prefix,
+    )
 
 
 def _form_errors(form) -> str:
