@@ -104,7 +104,6 @@ def test_unreadable_instance_is_reported_not_raised(tmp_path: Path, capsys):
     assert row["status"] == "invalid" and "error" in row
 
 
-@pytest.mark.skipif(not GAP1_0.exists(), reason="shared GAP instances not present")
 def test_gap1_0_reaches_best_known(capsys):
     assert bench.main([str(GAP1_0), "--json", "--time-limit", "10"]) == 0
     row = json.loads(capsys.readouterr().out)
@@ -115,7 +114,6 @@ def test_gap1_0_reaches_best_known(capsys):
     assert row["variant"] == "engine"
 
 
-@pytest.mark.skipif(not GAP1_0.exists(), reason="shared GAP instances not present")
 def test_engine_solution_is_a_valid_gap_assignment():
     instance = read_orlibrary(GAP1_0)
     result = solve_gap(instance, 10)

@@ -62,15 +62,48 @@ def test_security_headers(client, db):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_passwords_are_hashed_with_argon2():
+def test_passwords_are_stored_as_argon2_hashes(world, settings):
     from teamwerk import settings as project_settings
+    from teamwerk.accounts.models import User
 
-    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    # The suite hashes quickly; here the project's own hashers apply, as in production.
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = User.objects.get(pk=world.users["ict_noord"].pk)
+    user.set_password("een-nieuw-wachtwoord")
+    user.save()
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
+    assert user.check_password("een-nieuw-wachtwoord")
 
 
-def test_session_ends_after_idle_time():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+def _session_of(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_each_request_extends_the_session_and_an_idle_one_ends(client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = client_for("ict_noord")
+    session = _session_of(client)
+    session.expire_date = timezone.now() + dt.timedelta(minutes=1)
+    session.save()
+
+    # Working keeps you signed in: the idle window starts again at every request.
+    assert client.get("/").status_code == 200
+    remaining = _session_of(client).expire_date - timezone.now()
+    assert remaining > dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+    # Idle past the window: the next request asks to sign in again.
+    session = _session_of(client)
+    session.expire_date = timezone.now() - dt.timedelta(seconds=1)
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def production_env(**extra) -> dict:
