@@ -438,18 +438,9 @@ def distribution_matrix(
     without_owner = 0
     for planned_task in tasks:
         held = by_task.get(planned_task.pk, [])
-        owner = next((a.person_id for a in held if a.role == AssignmentRole.OWNER), None)
-        if owner is None:
+        row = _matrix_row(planned_task, held, hours_by_person)
+        if row.owner_id is None:
             without_owner += 1
-        row = MatrixRow(
-            planned_task=planned_task,
-            hours=task_hours(planned_task),
-            owner_id=owner,
-            backup_ids=[a.person_id for a in held if a.role == AssignmentRole.BACKUP],
-            token=distribution_token(held),
-            notices=task_notices(planned_task, held, hours_by_person),
-            assignments=held,
-        )
         domain = planned_task.task.domain
         if not groups or groups[-1].domain.pk != domain.pk:
             groups.append(MatrixGroup(domain, []))
@@ -467,6 +458,19 @@ def distribution_matrix(
     )
 
 
+def _matrix_row(planned_task: PlannedTask, held: list, hours_by_person: dict) -> MatrixRow:
+    """The same row for the whole matrix and for the one row an htmx change sends back."""
+    return MatrixRow(
+        planned_task=planned_task,
+        hours=task_hours(planned_task),
+        owner_id=next((a.person_id for a in held if a.role == AssignmentRole.OWNER), None),
+        backup_ids=[a.person_id for a in held if a.role == AssignmentRole.BACKUP],
+        token=distribution_token(held),
+        notices=task_notices(planned_task, held, hours_by_person),
+        assignments=held,
+    )
+
+
 def matrix_row(user, planned_task: PlannedTask, school_year: SchoolYear) -> tuple:
     """One row of the matrix after an htmx change: the row and the people whose hours moved."""
     school = planned_task.school
@@ -475,16 +479,7 @@ def matrix_row(user, planned_task: PlannedTask, school_year: SchoolYear) -> tupl
     hours_by_person = {p.pk: (p.hours_used, p.hours_available) for p in people}
     for assignment in held:
         hours_by_person.setdefault(assignment.person_id, (ZERO, ZERO))
-    owner = next((a.person_id for a in held if a.role == AssignmentRole.OWNER), None)
-    row = MatrixRow(
-        planned_task=planned_task,
-        hours=task_hours(planned_task),
-        owner_id=owner,
-        backup_ids=[a.person_id for a in held if a.role == AssignmentRole.BACKUP],
-        token=distribution_token(held),
-        notices=task_notices(planned_task, held, hours_by_person),
-        assignments=held,
-    )
+    row = _matrix_row(planned_task, held, hours_by_person)
     skills = (
         SkillMap.for_people([p.pk for p in people])
         if user_can(user, Action.VIEW_SENSITIVE, school=school)

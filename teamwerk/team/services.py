@@ -572,6 +572,15 @@ def _new_assignment(planned_task, person, role, **values) -> Assignment:
     )
 
 
+def _save_new(assignment: Assignment, actor, reason: str = "") -> None:
+    """Save a new assignment; a clash with one saved meanwhile is a concurrent change."""
+    try:
+        with transaction.atomic():
+            _save(assignment, actor, reason)
+    except IntegrityError:
+        raise ConcurrentChange(_integrity_message()) from None
+
+
 def _integrity_message() -> str:
     return _(
         "Iemand anders heeft de verdeling van deze taak intussen gewijzigd. Er is niets "
@@ -643,11 +652,7 @@ def assignment_set_owner(
         if ends_on is not None:
             assignment.ends_on = ends_on
         _check_period(assignment.starts_on, assignment.ends_on)
-        try:
-            with transaction.atomic():
-                _save(assignment, actor, reason)
-        except IntegrityError:
-            raise ConcurrentChange(_integrity_message()) from None
+        _save_new(assignment, actor, reason)
         return assignment
 
 
@@ -684,11 +689,7 @@ def assignment_add_backup(
             mandate=Mandate.EXECUTES,
             starts_on=starts_on or _default_start(planned_task),
         )
-        try:
-            with transaction.atomic():
-                _save(assignment, actor, reason)
-        except IntegrityError:
-            raise ConcurrentChange(_integrity_message()) from None
+        _save_new(assignment, actor, reason)
         return assignment
 
 
