@@ -1,0 +1,27 @@
+"""The kinds of audit event, with the label the audit page shows for each.
+
+Every `audit_log(kind=...)` in the code uses a kind listed here; add new kinds in this one
+place (grouped by the first part of the code, which is also the audit page's filter).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_KINDS = {
+    "login.succeeded": _("Aangemeld"),
+    "login.failed": _("Aanmelden mislukt"),
+    "invitation.sent": _("Uitnodiging verstuurd"),
+    "invitation.accepted": _("Uitnodiging aanvaard"),
+    "role.granted": _("Rol toegekend"),
+    "role.changed": _("Rol gewijzigd"),
+    "role.revoked": _("Rol ingetrokken"),
+    "organisation.updated": _("Organisatie-instellingen gewijzigd"),
+    "plan.exported": _("Takenoverzicht geëxporteerd"),
+    "plan.imported": _("Takenoverzicht geïmporteerd"),
+}
+
+
+def audit_label(kind: str) -> str:
+    """The readable label of an audit kind; an unknown kind shows its code."""
+    return str(AUDIT_KINDS.get(kind, kind))
