@@ -31,6 +31,7 @@ install: $(PY_STAMP) $(NODE_STAMP) $(MO_FILES)
 
 run: install
 	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_catalogue
 	$(MANAGE) seed_demo --if-empty
 	@echo "Teamwerk: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
@@ -51,6 +52,7 @@ test: install lint check-translations
 
 bench: install
 	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_catalogue
 	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/cattrysse1994 --time-limit 2 --summary
 	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/chu1997 ../shared/bench/gap/yagiura2004 --time-limit 30 --summary

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from teamwerk.core import heartbeat
 from teamwerk.tenancy.middleware import SESSION_KEY
 from teamwerk.tenancy.querysets import memberships_of
 from teamwerk.tenancy.selectors import school_get
@@ -14,6 +16,9 @@ from teamwerk.tenancy.selectors import school_get
 
 @require_GET
 def health(request):
+    """For a load balancer (plain http is allowed: see SECURE_REDIRECT_EXEMPT): the database,
+    the shared cache and the background worker's last heartbeat. 503 only when the database
+    does not answer; a stopped worker or cache makes the status "degraded"."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -21,9 +26,26 @@ def health(request):
         database_ok = True
     except Exception:  # noqa: BLE001 - any failure means "database does not answer"
         database_ok = False
+    try:
+        last = heartbeat.last_beat()
+        cache_ok = True
+    except Exception:  # noqa: BLE001 - any failure means "cache does not answer"
+        last, cache_ok = None, False
+    age = max(0, int((timezone.now() - last).total_seconds())) if last else None
+    worker = {
+        "last_heartbeat": last.isoformat() if last else None,
+        "age_seconds": age,
+        "stale": age is None or age > heartbeat.STALE_AFTER_SECONDS,
+    }
+    healthy = database_ok and cache_ok and not worker["stale"]
     return JsonResponse(
-        {"status": "ok" if database_ok else "degraded", "database": database_ok},
-        status=200,
+        {
+            "status": "ok" if healthy else "degraded",
+            "database": database_ok,
+            "cache": cache_ok,
+            "worker": worker,
+        },
+        status=200 if database_ok else 503,
     )
 
 

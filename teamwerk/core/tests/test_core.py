@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_health_reports_the_database(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True}
+    assert response.json()["database"] is True
 
 
 @pytest.mark.django_db
