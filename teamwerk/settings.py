@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "teamwerk.team",
     "teamwerk.allocation",
     "teamwerk.stappenplan",
+    "teamwerk.documents",
 ]
 
 MIDDLEWARE = [

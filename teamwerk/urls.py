@@ -12,6 +12,7 @@ urlpatterns = [
     path("team/", include("teamwerk.team.urls")),
     path("verdelingsassistent/", include("teamwerk.allocation.urls")),
     path("stappenplan/", include("teamwerk.stappenplan.urls")),
+    path("documenten/", include("teamwerk.documents.urls")),
 ]
 
 handler403 = "teamwerk.core.views.error_403"

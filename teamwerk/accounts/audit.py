@@ -19,6 +19,7 @@ AUDIT_KINDS = {
     "organisation.updated": _("Organisatie-instellingen gewijzigd"),
     "plan.exported": _("Takenoverzicht geëxporteerd"),
     "plan.imported": _("Takenoverzicht geïmporteerd"),
+    "document.recorded": _("Document vastgelegd als ondertekend"),
 }
 
 

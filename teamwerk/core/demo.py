@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "teamwerk.team.demo",
     "teamwerk.allocation.demo",
     "teamwerk.stappenplan.demo",
+    "teamwerk.documents.demo",
 ]
 
 

@@ -38,6 +38,7 @@ REGION_TERMS = {
         "teacher": _("leraar"),
         "teachers": _("leraren"),
         "organisation": _("scholengroep"),
+        "board": _("Schoolbestuur"),
         "hours_per_fte": 1600,
     },
     Region.NETHERLANDS: {
@@ -45,6 +46,7 @@ REGION_TERMS = {
         "teacher": _("docent"),
         "teachers": _("docenten"),
         "organisation": _("bestuur"),
+        "board": _("Bestuur"),
         "hours_per_fte": 1659,
     },
 }

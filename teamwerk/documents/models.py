@@ -1,0 +1,140 @@
+"""Documents a school signs: job descriptions and the work-distribution plan.
+
+The data of a document lives in the other modules (team, planning, tenancy); this app keeps
+only what a document adds (the function title, the evaluators, the place of signing) and the
+versions that a school recorded as agreed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from teamwerk.tenancy.querysets import TenantQuerySet
+
+
+class SchoolDocumentSettings(models.Model):
+    """The school's defaults for its job descriptions."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.OneToOneField(
+        "tenancy.School", on_delete=models.CASCADE, related_name="document_settings"
+    )
+    first_evaluator = models.CharField(_("eerste evaluator"), max_length=150, blank=True)
+    second_evaluator = models.CharField(_("tweede evaluator"), max_length=150, blank=True)
+    place = models.CharField(_("plaats van ondertekening"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = "school"
+
+    class Meta:
+        verbose_name = _("documentinstellingen")
+        verbose_name_plural = _("documentinstellingen")
+
+    def __str__(self) -> str:
+        return f"{self.school_id}"
+
+
+class JobDescriptionInfo(models.Model):
+    """What one person's job description at one school says beyond the team data."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey("tenancy.School", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "team.Person", on_delete=models.CASCADE, related_name="job_description_infos"
+    )
+    function_title = models.CharField(
+        _("functie in de functiebeschrijving"),
+        max_length=150,
+        blank=True,
+        help_text=_("Leeg = de functie uit de teamlijst."),
+    )
+    first_evaluator = models.CharField(
+        _("eerste evaluator"),
+        max_length=150,
+        blank=True,
+        help_text=_("Leeg = wat de school als standaard instelt."),
+    )
+    second_evaluator = models.CharField(
+        _("tweede evaluator"),
+        max_length=150,
+        blank=True,
+        help_text=_("Leeg = wat de school als standaard instelt."),
+    )
+    history = HistoricalRecords()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = "school"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "school"], name="jobinfo_unique_person")
+        ]
+        verbose_name = _("gegevens voor de functiebeschrijving")
+        verbose_name_plural = _("gegevens voor de functiebeschrijving")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.school_id}"
+
+
+class DocumentKind(models.TextChoices):
+    JOB_DESCRIPTION = "job", _("Functiebeschrijving")
+    WORK_PLAN = "plan", _("Werkverdelingsplan")
+
+
+class RecordedDocument(models.Model):
+    """A version of a document recorded as agreed: the files are kept exactly as they were
+    produced, with the data they were produced from (to show what changed since)."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey("tenancy.School", on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey(
+        "tenancy.SchoolYear", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("soort document"), max_length=10, choices=DocumentKind.choices)
+    person = models.ForeignKey(
+        "team.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recorded_documents",
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by_name = models.CharField(max_length=200, blank=True)
+    snapshot = models.JSONField(default=dict)
+    docx = models.BinaryField()
+    pdf = models.BinaryField()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = "school"
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="job") & Q(person__isnull=False))
+                | (Q(kind="plan") & Q(person__isnull=True)),
+                name="recorded_document_person_matches_kind",
+            )
+        ]
+        verbose_name = _("vastgelegde versie")
+        verbose_name_plural = _("vastgelegde versies")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.school_id} {self.person_id} {self.recorded_at:%Y-%m-%d}"

@@ -1,0 +1,103 @@
+"""Writes of the documents module: the school's defaults, a person's document fields, and
+recording a version as agreed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from teamwerk.accounts.services import audit_log
+from teamwerk.tenancy.models import School, SchoolYear
+
+from . import render, selectors
+from .models import DocumentKind, JobDescriptionInfo, RecordedDocument, SchoolDocumentSettings
+
+
+def _require_manage(actor, school: School) -> None:
+    if not selectors.may_manage(actor, school):
+        raise PermissionDenied
+
+
+def _clean_save(obj, actor) -> None:
+    obj.full_clean()
+    obj._history_user = actor
+    obj.save()
+
+
+def document_settings_save(
+    *, actor, school: School, first_evaluator: str, second_evaluator: str, place: str
+) -> SchoolDocumentSettings:
+    _require_manage(actor, school)
+    with transaction.atomic():
+        settings, _created = SchoolDocumentSettings.objects.select_for_update().get_or_create(
+            school=school, defaults={"organisation_id": school.organisation_id}
+        )
+        settings.first_evaluator = first_evaluator.strip()
+        settings.second_evaluator = second_evaluator.strip()
+        settings.place = place.strip()
+        _clean_save(settings, actor)
+        return settings
+
+
+def job_info_save(
+    *,
+    actor,
+    school: School,
+    person,
+    function_title: str,
+    first_evaluator: str,
+    second_evaluator: str,
+) -> JobDescriptionInfo:
+    _require_manage(actor, school)
+    if person.organisation_id != school.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        info, _created = JobDescriptionInfo.objects.select_for_update().get_or_create(
+            person=person, school=school, defaults={"organisation_id": school.organisation_id}
+        )
+        info.function_title = function_title.strip()
+        info.first_evaluator = first_evaluator.strip()
+        info.second_evaluator = second_evaluator.strip()
+        _clean_save(info, actor)
+        return info
+
+
+def document_record(
+    *, actor, school: School, school_year: SchoolYear, kind: str, person=None
+) -> RecordedDocument:
+    """Record today's version of a document as agreed: both files exactly as produced now,
+    with the data they came from."""
+    _require_manage(actor, school)
+    if kind == DocumentKind.JOB_DESCRIPTION:
+        if person is None:
+            raise ValidationError("a job description belongs to a person")
+        data = selectors.job_description(person, school, school_year)
+        docx, pdf = render.job_docx(data), render.job_pdf(data)
+    elif kind == DocumentKind.WORK_PLAN:
+        person = None
+        data = selectors.work_plan(actor, school, school_year)
+        docx, pdf = render.plan_docx(data), render.plan_pdf(data)
+    else:
+        raise ValidationError(f"unknown document kind {kind}")
+    with transaction.atomic():
+        recorded = RecordedDocument.objects.create(
+            organisation_id=school.organisation_id,
+            school=school,
+            school_year=school_year,
+            kind=kind,
+            person=person,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by_name=getattr(actor, "email", "") or "",
+            snapshot=data.snapshot(),
+            docx=docx,
+            pdf=pdf,
+        )
+        audit_log(
+            actor=actor,
+            organisation=school.organisation,
+            kind="document.recorded",
+            target=f"{school.name}: {recorded.get_kind_display()}"
+            + (f" · {person.full_name}" if person else ""),
+            data={"document": recorded.pk, "kind": kind},
+        )
+        return recorded

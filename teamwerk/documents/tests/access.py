@@ -1,0 +1,54 @@
+"""Who gets what from each documents URL (objects of Campus Noord; see core/testing/access.py).
+
+Directie, ICT coordinator and beheerder have every document of the school; the teamlid
+(Tom Peeters) only their own job description; the lezer the work-distribution plan only;
+other schools and organisations get 404. The group's plan is for every member of the
+organisation.
+"""
+
+from teamwerk.core.testing.access import NOORD_ROLES, Row, only, signed_in
+
+MANAGE = ("beheerder", "directeur", "directie_noord", "ict_noord")
+READ_NOORD = dict.fromkeys(NOORD_ROLES, 200)
+MANAGE_ONLY = {**dict.fromkeys(MANAGE, 200), "teamlid_noord": 403, "lezer_noord": 403}
+OWN_JOB = {**dict.fromkeys(MANAGE, 200), "teamlid_noord": 200}
+RECORD_OWN_JOB = {**dict.fromkeys(MANAGE, 302), "teamlid_noord": 403}
+RECORD_PLAN = {**dict.fromkeys(MANAGE, 302), "teamlid_noord": 403, "lezer_noord": 403}
+GROUP = {**READ_NOORD, "directie_zuid": 200}
+
+
+def _tom(world):
+    from teamwerk.team.models import Person
+
+    return Person.objects.get(email="teamlid.noord@scholengroep-demo.be")
+
+
+def _noord(world):
+    return {"school_id": world.noord.pk}
+
+
+def _job(world, **extra):
+    return {"school_id": world.noord.pk, "person_id": _tom(world).pk, **extra}
+
+
+def _recorded_plan(world):
+    from teamwerk.documents.models import RecordedDocument
+
+    recorded = RecordedDocument.objects.filter(school=world.noord, kind="plan").first()
+    return {"pk": recorded.pk, "fmt": "docx"}
+
+
+URL_ACCESS = {
+    "documents_index": Row(signed_in()),
+    "documents_settings": Row(only(MANAGE_ONLY), kwargs=_noord),
+    "documents_job": Row(only(OWN_JOB), kwargs=_job),
+    "documents_job_file": Row(only(OWN_JOB), kwargs=lambda w: _job(w, fmt="docx")),
+    "documents_job_record": Row(only(RECORD_OWN_JOB), kwargs=_job, method="post"),
+    "documents_bundle": Row(only(MANAGE_ONLY), kwargs=lambda w: {**_noord(w), "fmt": "zip"}),
+    "documents_plan_file": Row(only(READ_NOORD), kwargs=lambda w: {**_noord(w), "fmt": "docx"}),
+    "documents_plan_record": Row(only(RECORD_PLAN), kwargs=_noord, method="post"),
+    "documents_group_plan_file": Row(
+        only(GROUP), kwargs=lambda w: {"organisation_id": w.organisation.pk, "fmt": "docx"}
+    ),
+    "documents_recorded_file": Row(only(READ_NOORD), kwargs=_recorded_plan),
+}

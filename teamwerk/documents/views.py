@@ -1,0 +1,229 @@
+"""Pages and downloads of the documents. Reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from teamwerk.tenancy.selectors import current_school_year
+
+from . import render as files
+from . import selectors, services
+from .forms import DocumentSettingsForm, JobInfoForm
+from .models import DocumentKind
+
+FORMATS = {"docx": files.DOCX_TYPE, "pdf": "application/pdf"}
+
+
+def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FORMATS.get(fmt, "application/zip"))
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    # A job description names a person's tasks and hours: no cache keeps a copy.
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def _fmt(fmt: str, allowed=("docx", "pdf")) -> str:
+    if fmt not in allowed:
+        raise Http404
+    return fmt
+
+
+def _require_manage(user, school) -> None:
+    if not selectors.may_manage(user, school):
+        raise PermissionDenied
+
+
+def _deviation(recorded, current_snapshot: dict) -> list[str] | None:
+    if recorded is None:
+        return None
+    return selectors.changes_since(recorded.snapshot, current_snapshot)
+
+
+@login_required
+@require_GET
+def index(request):
+    school = request.school
+    if school is None:
+        return render(request, "documents/no_school.html")
+    school_year = current_school_year(school.organisation)
+    manage = selectors.may_manage(request.user, school)
+    people = selectors.job_people(request.user, school, school_year)
+    recorded = list(selectors.recorded_for_school(request.user, school, school_year))
+    last_plan = selectors.latest_recorded(school, school_year, DocumentKind.WORK_PLAN)
+    plan_changes = None
+    if manage and last_plan is not None:
+        plan_changes = _deviation(
+            last_plan, selectors.work_plan(request.user, school, school_year).snapshot()
+        )
+    last_job = {}
+    for item in recorded:
+        if item.kind == DocumentKind.JOB_DESCRIPTION:
+            last_job.setdefault(item.person_id, item)
+    return render(
+        request,
+        "documents/index.html",
+        {
+            "school": school,
+            "school_year": school_year,
+            "manage": manage,
+            "people": [(p, last_job.get(p.pk)) for p in people],
+            "recorded": recorded,
+            "last_plan": last_plan,
+            "plan_changes": plan_changes,
+            "organisation": school.organisation,
+        },
+    )
+
+
+@login_required
+def settings_edit(request, school_id: int):
+    school = selectors.document_school_get(request.user, school_id)
+    _require_manage(request.user, school)
+    current = selectors.settings_for(school)
+    form = DocumentSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.document_settings_save(actor=request.user, school=school, **form.cleaned_data)
+        messages.success(request, _("De standaardgegevens van de documenten zijn bewaard."))
+        return redirect("documents_index")
+    return render(request, "documents/settings.html", {"school": school, "form": form})
+
+
+def _job_target(request, school_id, person_id):
+    school = selectors.document_school_get(request.user, school_id)
+    school_year = current_school_year(school.organisation)
+    person = selectors.job_person_get(request.user, school, person_id, school_year)
+    return school, school_year, person
+
+
+@login_required
+def job_page(request, school_id: int, person_id: int):
+    school, school_year, person = _job_target(request, school_id, person_id)
+    manage = selectors.may_manage(request.user, school)
+    form = None
+    if manage:
+        form = JobInfoForm(request.POST or None, instance=selectors.job_info_for(person, school))
+        if request.method == "POST" and form.is_valid():
+            services.job_info_save(
+                actor=request.user, school=school, person=person, **form.cleaned_data
+            )
+            messages.success(request, _("De gegevens van de functiebeschrijving zijn bewaard."))
+            return redirect("documents_job", school_id=school.pk, person_id=person.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    job = selectors.job_description(person, school, school_year)
+    versions = selectors.recorded_versions(
+        school, school_year, DocumentKind.JOB_DESCRIPTION, person=person
+    )
+    changes = _deviation(versions[0] if versions else None, job.snapshot())
+    return render(
+        request,
+        "documents/job.html",
+        {
+            "school": school,
+            "school_year": school_year,
+            "person": person,
+            "job": job,
+            "form": form,
+            "manage": manage,
+            "versions": versions,
+            "changes": changes,
+        },
+    )
+
+
+@login_required
+@require_GET
+def job_file(request, school_id: int, person_id: int, fmt: str):
+    fmt = _fmt(fmt)
+    school, school_year, person = _job_target(request, school_id, person_id)
+    job = selectors.job_description(person, school, school_year)
+    content = files.job_docx(job) if fmt == "docx" else files.job_pdf(job)
+    name = files.file_name("functiebeschrijving", person.full_name, school.name, str(school_year))
+    return _download(content, fmt, name)
+
+
+@login_required
+@require_POST
+def job_record(request, school_id: int, person_id: int):
+    school, school_year, person = _job_target(request, school_id, person_id)
+    _require_manage(request.user, school)
+    services.document_record(
+        actor=request.user,
+        school=school,
+        school_year=school_year,
+        kind=DocumentKind.JOB_DESCRIPTION,
+        person=person,
+    )
+    messages.success(request, _("Deze versie is vastgelegd."))
+    return redirect("documents_job", school_id=school.pk, person_id=person.pk)
+
+
+@login_required
+@require_GET
+def bundle_file(request, school_id: int, fmt: str):
+    fmt = _fmt(fmt, ("zip", "pdf"))
+    school = selectors.document_school_get(request.user, school_id)
+    _require_manage(request.user, school)
+    school_year = current_school_year(school.organisation)
+    people = selectors.job_people(request.user, school, school_year)
+    jobs = [selectors.job_description(p, school, school_year) for p in people]
+    content = files.jobs_zip(jobs) if fmt == "zip" else files.jobs_pdf(jobs, school.name)
+    name = files.file_name("functiebeschrijvingen", school.name, str(school_year))
+    return _download(content, fmt, name)
+
+
+@login_required
+@require_GET
+def plan_file(request, school_id: int, fmt: str):
+    fmt = _fmt(fmt)
+    school = selectors.document_school_get(request.user, school_id)
+    school_year = current_school_year(school.organisation)
+    plan = selectors.work_plan(request.user, school, school_year)
+    content = files.plan_docx(plan) if fmt == "docx" else files.plan_pdf(plan)
+    name = files.file_name("werkverdelingsplan", school.name, str(school_year))
+    return _download(content, fmt, name)
+
+
+@login_required
+@require_POST
+def plan_record(request, school_id: int):
+    school = selectors.document_school_get(request.user, school_id)
+    _require_manage(request.user, school)
+    services.document_record(
+        actor=request.user,
+        school=school,
+        school_year=current_school_year(school.organisation),
+        kind=DocumentKind.WORK_PLAN,
+    )
+    messages.success(request, _("Deze versie van het werkverdelingsplan is vastgelegd."))
+    return redirect("documents_index")
+
+
+@login_required
+@require_GET
+def group_plan_file(request, organisation_id: int, fmt: str):
+    fmt = _fmt(fmt)
+    organisation = selectors.group_organisation_get(request.user, organisation_id)
+    plan = selectors.group_work_plan(request.user, organisation)
+    content = files.plan_docx(plan) if fmt == "docx" else files.plan_pdf(plan)
+    name = files.file_name("werkverdelingsplan", organisation.name, plan.header.school_year)
+    return _download(content, fmt, name)
+
+
+@login_required
+@require_GET
+def recorded_file(request, pk: int, fmt: str):
+    fmt = _fmt(fmt)
+    recorded = selectors.recorded_get(request.user, pk)
+    content = bytes(recorded.docx if fmt == "docx" else recorded.pdf)
+    stamp = timezone.localtime(recorded.recorded_at).strftime("%Y-%m-%d")
+    who = recorded.person.full_name if recorded.person else recorded.school.name
+    name = files.file_name(recorded.get_kind_display(), who, "vastgelegd", stamp)
+    return _download(content, fmt, name)
