@@ -113,9 +113,23 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    person = models.ForeignKey(
+        "team.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("persoon"),
+        help_text=_("Wie de uitnodiging aanvaardt, wordt aan deze persoon gekoppeld."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
     tenant_organisation_field = "organisation"
@@ -123,6 +137,17 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One pending invitation per organisation and address (expired ones are closed
+            # when a new one is made).
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(
+                    accepted_at__isnull=True, cancelled_at__isnull=True, declined_at__isnull=True
+                ),
+                name="invitation_one_pending",
+            )
+        ]
         verbose_name = _("uitnodiging")
         verbose_name_plural = _("uitnodigingen")
 
@@ -130,8 +155,13 @@ class Invitation(models.Model):
         return self.email
 
     @property
+    def is_pending(self) -> bool:
+        """Not accepted, cancelled or declined (it may have expired)."""
+        return self.accepted_at is None and self.cancelled_at is None and self.declined_at is None
+
+    @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return self.is_pending and self.expires_at > timezone.now()
 
     @property
     def role_label(self) -> str:

@@ -69,7 +69,13 @@ def home(request):
         }
         for org_id, ms in organisations.items()
     ]
-    return render(request, "core/home.html", {"blocks": blocks})
+    from teamwerk.accounts.selectors import invitations_pending_for
+
+    return render(
+        request,
+        "core/home.html",
+        {"blocks": blocks, "invitations": invitations_pending_for(request.user)},
+    )
 
 
 @login_required

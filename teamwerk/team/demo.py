@@ -643,6 +643,10 @@ def _person_for(school, year, member: Member, profiles, context) -> Person:
             external=member.external,
             hours_available=Decimal(member.hours),
         )
+        # The demo's accounts are linked to their own entry on purpose (as a directie would).
+        account = User.objects.filter(email=email).first() if member.email else None
+        if account is not None and account.memberships.filter(organisation=organisation).exists():
+            person = services.person_link_user(actor=None, person=person, user=account)
     elif not Availability.objects.filter(person=person, school=school, school_year=year).exists():
         services.availability_set(
             actor=None, person=person, school=school, school_year=year, hours_available=member.hours

@@ -403,3 +403,23 @@ class CompetenceForm(forms.Form):
             if task.domain_id in domains
         ]
         return entries
+
+
+class PersonAccountForm(BootstrapFormMixin, forms.Form):
+    """Choose the account of a member of the organisation to link to a person."""
+
+    user = forms.ModelChoiceField(
+        label=_("Account"),
+        queryset=None,
+        empty_label=_("(kies een account)"),
+        help_text=_(
+            "Alleen accounts van leden van de organisatie die nog aan niemand gekoppeld zijn."
+        ),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name()} ({u.email})" if u.get_full_name() else u.email
+        )

@@ -21,7 +21,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from teamwerk.accounts.models import normalise_email
 from teamwerk.catalogue.models import Domain
 from teamwerk.planning.models import Horizon, PlannedTask, Sourcing, TaskPlan
 from teamwerk.tenancy.models import School, SchoolYear
@@ -150,16 +149,12 @@ def previous_year_team(school: School, school_year: SchoolYear) -> tuple[SchoolY
 
 
 def my_person(user, organisation) -> Person | None:
-    """The signed-in user's own entry in the team list: linked, or (not yet linked) with
-    the same e-mail address."""
+    """The signed-in user's own entry in the team list: only the person linked to the
+    account (by the school's directie or ICT coordinator, or by accepting an invitation made
+    for that person). An e-mail address never decides who you are."""
     if organisation is None or not user.is_authenticated:
         return None
-    email = normalise_email(user.email)
-    candidates = Person.objects.filter(organisation=organisation).filter(
-        Q(user=user) | Q(user__isnull=True, email=email)
-    )
-    linked = [p for p in candidates if p.user_id == user.pk]
-    return linked[0] if linked else next(iter(candidates), None)
+    return Person.objects.filter(organisation=organisation, user=user).first()
 
 
 def may_assess(user, person: Person) -> bool:
@@ -174,6 +169,40 @@ def may_assess(user, person: Person) -> bool:
     if person.organisation_id in sensitive.organisation_wide:
         return True
     return Availability.objects.filter(person=person, school_id__in=sensitive.schools).exists()
+
+
+def may_link_account(user, person: Person) -> bool:
+    """Whether the user may link an account to this person (or undo it): directie or ICT
+    coordinator of a school the person works in, or with that role organisation-wide: people
+    who already read the person's ratings. Never the person themself."""
+    if not user.is_authenticated:
+        return False
+    sensitive = scope_for(user, Action.VIEW_SENSITIVE)
+    if person.organisation_id in sensitive.organisation_wide:
+        return True
+    return Availability.objects.filter(person=person, school_id__in=sensitive.schools).exists()
+
+
+def link_candidates(user, person: Person):
+    """Accounts the user may link to this person: members of the person's organisation
+    (organisation-wide, or in a school the user reads ratings of) not linked to anyone else."""
+    from teamwerk.accounts.models import User
+    from teamwerk.tenancy.models import Membership
+
+    sensitive = scope_for(user, Action.VIEW_SENSITIVE)
+    memberships = Membership.objects.filter(organisation_id=person.organisation_id)
+    if person.organisation_id not in sensitive.organisation_wide:
+        memberships = memberships.filter(
+            Q(school__isnull=True) | Q(school_id__in=sensitive.schools)
+        )
+    taken = Person.objects.filter(
+        organisation_id=person.organisation_id, user__isnull=False
+    ).values("user_id")
+    return (
+        User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+        .exclude(pk__in=taken)
+        .order_by("last_name", "first_name", "email")
+    )
 
 
 def assessable_person_get(user, pk) -> Person:

@@ -126,17 +126,6 @@ def _check_unique_email(organisation: Organisation, email: str, *, exclude_pk=No
         )
 
 
-def _account_for(organisation: Organisation, email: str, *, exclude_pk=None) -> User | None:
-    """An existing account with this address that no other person of the organisation uses."""
-    if not email:
-        return None
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        return None
-    taken = Person.objects.filter(organisation=organisation, user=user).exclude(pk=exclude_pk)
-    return None if taken.exists() else user
-
-
 def _check_hours(hours) -> Decimal:
     try:
         hours = Decimal(hours)
@@ -168,7 +157,8 @@ def person_create(
     hours_available=Decimal("0"),
 ) -> Person:
     """A new person in the team list of a school, with their ICT hours for the school year.
-    An existing account with the same e-mail address is linked straight away."""
+    No account is linked here: an address never decides who someone is (see
+    ``person_link_user``)."""
     if school.organisation_id != organisation.pk or school_year.organisation_id != organisation.pk:
         raise ValidationError(_("Deze school hoort niet bij de organisatie."))
     _require_edit_school(actor, school, organisation)
@@ -181,7 +171,6 @@ def person_create(
             first_name=first_name.strip(),
             last_name=last_name.strip(),
             email=email,
-            user=_account_for(organisation, email),
             job_title=job_title.strip(),
             profile=profile,
             pedagogically_qualified=pedagogically_qualified,
@@ -240,11 +229,8 @@ def person_update(
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if "email" in fields and fields["email"] != person.email:
+            # A new address changes nothing about which account is this person's.
             _check_unique_email(person.organisation, fields["email"], exclude_pk=person.pk)
-            if person.user_id is None:
-                person.user = _account_for(
-                    person.organisation, fields["email"], exclude_pk=person.pk
-                )
         held = Assignment.objects.filter(person=person).select_related("planned_task__task")
         if fields.get("pedagogically_qualified") is False and person.pedagogically_qualified:
             pedagogical = [
@@ -356,10 +342,28 @@ def _availability_save(*, actor, person, school, school_year, hours_available) -
     return availability
 
 
-def person_link_user(*, person: Person, user: User) -> Person:
-    """Link an account to the person with the same e-mail address (after an invitation)."""
-    if normalise_email(user.email) != person.email:
-        raise ValidationError(_("Het e-mailadres van het account en van de persoon verschillen."))
+def _check_may_link(actor, person: Person) -> None:
+    from .selectors import may_link_account
+
+    if actor is not None and not may_link_account(actor, person):
+        raise PermissionDenied
+
+
+def person_link_user(*, actor, person: Person, user: User, invitation=None) -> Person:
+    """Link an account to a person of the team list: a deliberate act of someone who already
+    reads the person's ratings (directie or ICT coordinator of a school the person works in,
+    or with that role for the whole organisation), or the acceptance of an invitation made
+    for this person (``actor`` None, ``invitation`` given). The account must belong to a
+    member of the person's organisation. Never decided by an e-mail address."""
+    from teamwerk.accounts.services import audit_log
+    from teamwerk.tenancy.models import Membership
+
+    _check_may_link(actor, person)
+    if (
+        not user.is_active
+        or not Membership.objects.filter(user=user, organisation_id=person.organisation_id).exists()
+    ):
+        raise ValidationError(_("Dit account is geen lid van de organisatie."))
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.user_id == user.pk:
@@ -369,16 +373,49 @@ def person_link_user(*, person: Person, user: User) -> Person:
         if Person.objects.filter(organisation=person.organisation, user=user).exists():
             raise ValidationError(_("Dit account hoort al bij iemand anders in de teamlijst."))
         person.user = user
-        person._history_user = user
+        person._history_user = actor or user
         person.save(update_fields=["user", "updated_at"])
+        audit_log(
+            actor=actor or user,
+            organisation=person.organisation,
+            kind="person.linked",
+            target=user.email,
+            data={
+                "person": person.pk,
+                "how": "invitation" if invitation is not None else "by_hand",
+            },
+        )
+        return person
+
+
+def person_unlink_user(*, actor, person: Person) -> Person:
+    """Undo the link between a person and their account (audited); their ratings stay."""
+    from teamwerk.accounts.services import audit_log
+
+    _check_may_link(actor, person)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        if person.user_id is None:
+            return person
+        email = person.user.email
+        person.user = None
+        person._history_user = actor
+        person.save(update_fields=["user", "updated_at"])
+        audit_log(
+            actor=actor,
+            organisation=person.organisation,
+            kind="person.unlinked",
+            target=email,
+            data={"person": person.pk},
+        )
         return person
 
 
 def person_invite(*, actor, person: Person, school: School, request=None):
     """Invite the person as teamlid of the school, so they can sign in and fill in their own
-    expertise. An existing account of a member of the organisation is linked instead."""
+    expertise. The invitation is made for this person: accepting it links the account that
+    accepts it (an existing account after signing in as usual)."""
     from teamwerk.accounts.services import invitation_create
-    from teamwerk.tenancy.models import Membership
 
     if person.user_id is not None:
         raise ValidationError(_("%(name)s heeft al een account.") % {"name": person.full_name})
@@ -386,20 +423,13 @@ def person_invite(*, actor, person: Person, school: School, request=None):
         raise ValidationError(
             _("Vul eerst een e-mailadres in voor %(name)s.") % {"name": person.full_name}
         )
-    existing = User.objects.filter(email__iexact=person.email).first()
-    if (
-        existing is not None
-        and Membership.objects.filter(user=existing, organisation=person.organisation).exists()
-    ):
-        _require_edit_school(actor, school, person.organisation)
-        person_link_user(person=person, user=existing)
-        return None
     return invitation_create(
         actor=actor,
         organisation=person.organisation,
         school=school,
         email=person.email,
         role="teamlid",
+        person=person,
         request=request,
     )
 

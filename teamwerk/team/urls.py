@@ -35,6 +35,7 @@ urlpatterns = [
     path("mensen/<int:pk>/", views.person_detail, name="team_person"),
     path("mensen/<int:pk>/bewerken/", views.person_edit, name="team_person_edit"),
     path("mensen/<int:pk>/uitnodigen/", views.person_invite, name="team_person_invite"),
+    path("mensen/<int:pk>/account/", views.person_account, name="team_person_account"),
     path("mensen/<int:pk>/kennis/", views.competences, name="team_competences"),
     path("mijn-taken/", views.my_tasks, name="team_my_tasks"),
     path("mijn-kennis/", views.my_competences, name="team_my_competences"),

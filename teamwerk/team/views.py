@@ -34,6 +34,7 @@ from .forms import (
     CompetenceForm,
     ImportForm,
     OwnerForm,
+    PersonAccountForm,
     PersonForm,
 )
 from .importer import (
@@ -748,6 +749,7 @@ def person_detail(request, pk: int):
             may_assess=selectors.may_assess(request.user, person),
             editable=selectors.may_edit(request.user, school),
             may_invite=selectors.may_invite(request.user, school),
+            may_link=selectors.may_link_account(request.user, person),
         ),
     )
 
@@ -849,14 +851,50 @@ def my_competences(request, school, school_year):
 
 
 def _linked_self(request, school) -> Person | None:
-    """The user's own person; linked to the account on first visit after an invitation."""
-    person = selectors.my_person(request.user, school.organisation)
-    if person is not None and person.user_id is None:
+    """The person linked to the user's account, if any (never found by e-mail address)."""
+    return selectors.my_person(request.user, school.organisation)
+
+
+@login_required
+def person_account(request, pk: int):
+    """Link an account to this person, or undo the link: directie and ICT coordinators of the
+    person's school only (they already read the person's ratings)."""
+    person = selectors.person_get(request.user, pk)
+    if not selectors.may_link_account(request.user, person):
+        raise PermissionDenied
+    school_year = current_school_year(person.organisation)
+    school = _person_school(request, person, school_year)
+    candidates = selectors.link_candidates(request.user, person)
+    form = PersonAccountForm(
+        request.POST if "user" in request.POST else None, candidates=candidates
+    )
+    if request.method == "POST":
         try:
-            person = services.person_link_user(person=person, user=request.user)
-        except ValidationError:
-            return None
-    return person
+            if "unlink" in request.POST:
+                services.person_unlink_user(actor=request.user, person=person)
+                messages.success(
+                    request,
+                    _("%(name)s is niet langer aan een account gekoppeld.")
+                    % {"name": person.full_name},
+                )
+                return redirect("team_person", person.pk)
+            if form.is_valid():
+                services.person_link_user(
+                    actor=request.user, person=person, user=form.cleaned_data["user"]
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is nu gekoppeld aan het account %(email)s.")
+                    % {"name": person.full_name, "email": form.cleaned_data["user"].email},
+                )
+                return redirect("team_person", person.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "team/person_account.html",
+        _base(school, school_year, person=person, form=form),
+    )
 
 
 # ------------------------------------------------------------------------- competences

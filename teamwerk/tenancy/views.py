@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teamwerk.accounts.selectors import invitations_for_user
+from teamwerk.accounts import services as account_services
+from teamwerk.accounts.selectors import invitation_get, invitations_for_user
 from teamwerk.accounts.services import invitation_create
 
 from . import selectors, services
@@ -30,7 +31,12 @@ def _managed_organisation(request):
 @login_required
 def members(request):
     organisation = _managed_organisation(request)
-    form = InvitationForm(request.POST or None, user=request.user, organisation=organisation)
+    form = InvitationForm(
+        request.POST or None,
+        user=request.user,
+        organisation=organisation,
+        initial={"role": "teamlid", "school": getattr(request.school, "pk", None)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             invitation_create(
@@ -52,7 +58,10 @@ def members(request):
             return redirect("members")
     memberships = selectors.memberships_for_user(request.user).filter(organisation=organisation)
     invitations = invitations_for_user(request.user).filter(
-        organisation=organisation, accepted_at__isnull=True
+        organisation=organisation,
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
+        declined_at__isnull=True,
     )
     return render(
         request,
@@ -117,3 +126,41 @@ def organisation_settings(request):
         messages.success(request, _("Instellingen bewaard."))
         return redirect("organisation_settings")
     return render(request, "tenancy/settings.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, pk: int):
+    invitation = invitation_get(request.user, pk)
+    try:
+        account_services.invitation_cancel(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        messages.error(request, _("Deze uitnodiging mag je niet intrekken."))
+    else:
+        messages.success(
+            request, _("Uitnodiging voor %(email)s ingetrokken.") % {"email": invitation.email}
+        )
+    return redirect("members")
+
+
+@login_required
+@require_POST
+def invitation_resend(request, pk: int):
+    invitation = invitation_get(request.user, pk)
+    try:
+        account_services.invitation_resend(
+            actor=request.user, invitation=invitation, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        messages.error(request, _("Deze uitnodiging mag je niet opnieuw versturen."))
+    else:
+        messages.success(
+            request,
+            _("Uitnodiging opnieuw verstuurd naar %(email)s; de vorige link werkt niet meer.")
+            % {"email": invitation.email},
+        )
+    return redirect("members")

@@ -101,8 +101,15 @@ def _split(prepared: Prepared) -> list[Problem]:
     ]
 
 
-_WORST_FIRST: tuple[Status, ...] = ("invalid", "infeasible", "feasible", "optimal", "empty")
-_CARRIED = {"time_limit_before_first_solution", "no_solution_found"}
+_WORST_FIRST: tuple[Status, ...] = (
+    "invalid",
+    "infeasible",
+    "unknown",
+    "feasible",
+    "optimal",
+    "empty",
+)
+_CARRIED = {"time_limit_before_first_solution", "no_solution_found", "no_solution_yet"}
 
 
 def solve_by_components(problem: Problem, options: SolverOptions | None = None) -> Solution:
@@ -137,7 +144,7 @@ def solve_by_components(problem: Problem, options: SolverOptions | None = None) 
         result = solve(part, replace(options, time_limit_s=share))
         statuses.append(result.status)
         messages.extend(m for m in result.messages if m.code in _CARRIED)
-        if result.status in ("invalid", "infeasible"):
+        if result.status in ("invalid", "infeasible", "unknown"):
             messages.extend(m for m in result.messages if m.level == "error")
             continue
         for task_id, value in result.assignments.items():

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from .evaluate import evaluate, person_load_units
+from .clock import Clock, Deadline
+from .evaluate import evaluate, person_load_units, violations
 from .explain import explain_assignments, explain_uncovered, person_loads
 from .prepare import (
     Prepared,
+    PrepareTimeout,
     backup_units,
     fit_coef,
     fit_of,
@@ -45,7 +48,11 @@ class BuiltModel:
     infeasible_slots: list[tuple[Id, Role]] = field(default_factory=list)
 
 
-def build_model(prepared: Prepared) -> BuiltModel:
+class ModelTimeout(Exception):
+    """The deadline passed while the model was being built."""
+
+
+def build_model(prepared: Prepared, deadline: Deadline | None = None) -> BuiltModel:
     problem = prepared.problem
     weights = problem.weights
     coef = prepared.coef
@@ -55,7 +62,9 @@ def build_model(prepared: Prepared) -> BuiltModel:
     objective: list[tuple[int, cp_model.IntVar]] = []
     offset = 0
 
-    for task in problem.tasks:
+    for index, task in enumerate(problem.tasks):
+        if index % 64 == 0 and deadline is not None and deadline.passed():
+            raise ModelTimeout
         for role, candidates, variables, missing in (
             (Role.OWNER, prepared.owner_candidates, built.owner, built.owner_missing),
             (Role.BACKUP, prepared.backup_candidates, built.backup, built.backup_missing),
@@ -109,7 +118,9 @@ def build_model(prepared: Prepared) -> BuiltModel:
         variables = built.owner if lock.role is Role.OWNER else built.backup
         model.add(variables[lock.task_id, lock.person_id] == 1)
 
-    for person in problem.people:
+    for index, person in enumerate(problem.people):
+        if index % 256 == 0 and deadline is not None and deadline.passed():
+            raise ModelTimeout
         terms = load_terms[person.id]
         if not terms:
             continue
@@ -131,8 +142,15 @@ def build_model(prepared: Prepared) -> BuiltModel:
             built.above_fair[person.id] = above
             objective.append((-coef.balance, above))
 
-    expr = cp_model.LinearExpr.weighted_sum([v for _, v in objective], [c for c, _ in objective])
-    model.maximize(expr + offset)
+    if deadline is not None and deadline.passed():
+        raise ModelTimeout
+    # Maximise by writing the objective straight into the model (CP-SAT minimises: scaling
+    # -1, coefficients and offset negated); ``model.maximize`` takes seconds at 100,000 terms.
+    proto = model.proto.objective
+    proto.vars.extend([var.index for _, var in objective])
+    proto.coeffs.extend([-coefficient for coefficient, _ in objective])
+    proto.offset = -offset
+    proto.scaling_factor = -1
     return built
 
 
@@ -156,8 +174,13 @@ def extract(built: BuiltModel, solver: cp_model.CpSolver, prepared: Prepared) ->
     return result
 
 
-def add_hint(built: BuiltModel, prepared: Prepared, hint: Assignment) -> None:
-    """A complete hint (every variable) lets CP-SAT start from it straight away."""
+def add_hint(
+    built: BuiltModel, prepared: Prepared, hint: Assignment, deadline: Deadline | None = None
+) -> None:
+    """A complete hint (every variable) lets CP-SAT start from it straight away.
+
+    At the deadline it stops: a partial hint still helps, and the search gets no time anyway.
+    """
     problem = prepared.problem
     chosen: dict[Id, TaskAssignment] = {}
     for task in problem.tasks:
@@ -165,9 +188,13 @@ def add_hint(built: BuiltModel, prepared: Prepared, hint: Assignment) -> None:
         owner = owner if (task.id, owner) in built.owner else None
         backup = next((b for b in backups if (task.id, b) in built.backup and b != owner), None)
         chosen[task.id] = TaskAssignment(owner, (backup,) if backup is not None else ())
-    for (task_id, person_id), var in built.owner.items():
+    for index, ((task_id, person_id), var) in enumerate(built.owner.items()):
+        if index % 4096 == 0 and deadline is not None and deadline.passed():
+            return
         built.model.add_hint(var, chosen[task_id].owner == person_id)
-    for (task_id, person_id), var in built.backup.items():
+    for index, ((task_id, person_id), var) in enumerate(built.backup.items()):
+        if index % 4096 == 0 and deadline is not None and deadline.passed():
+            return
         built.model.add_hint(var, person_id in chosen[task_id].backups)
     for task_id, var in built.owner_missing.items():
         built.model.add_hint(var, chosen[task_id].owner is None)
@@ -180,11 +207,14 @@ def add_hint(built: BuiltModel, prepared: Prepared, hint: Assignment) -> None:
         built.model.add_hint(var, max(0, loads[person_id] - prepared.fair[person_id]))
 
 
-def greedy_start(prepared: Prepared, base: Assignment) -> dict[Id, TaskAssignment]:
+def greedy_start(
+    prepared: Prepared, base: Assignment, deadline: Deadline | None = None
+) -> dict[Id, TaskAssignment]:
     """A feasible first solution: locks, then what can stay from ``base``, then best fit.
 
     A random or outdated current distribution often breaks the hours rule; without a
-    feasible start, a short time limit can end with many slots needlessly empty.
+    feasible start, a short time limit can end with many slots needlessly empty. At the
+    deadline it stops placing: what is placed by then keeps every rule.
     """
     problem = prepared.problem
     tasks = {t.id: t for t in problem.tasks}
@@ -221,7 +251,9 @@ def greedy_start(prepared: Prepared, base: Assignment) -> dict[Id, TaskAssignmen
         (Role.BACKUP, prepared.backup_candidates),
     ):
         # Scarce slots first: tasks with the fewest candidates.
-        for task_id in sorted(candidates, key=lambda t: len(candidates[t])):
+        for index, task_id in enumerate(sorted(candidates, key=lambda t: len(candidates[t]))):
+            if index % 32 == 0 and deadline is not None and deadline.passed():
+                break
             ranked = sorted(candidates[task_id], key=lambda p: -fit_of(problem, p, task_id)[0])
             for person_id in ranked:
                 if place(task_id, person_id, role):
@@ -234,8 +266,20 @@ def greedy_start(prepared: Prepared, base: Assignment) -> dict[Id, TaskAssignmen
     }
 
 
-def configure(solver: cp_model.CpSolver, options: SolverOptions) -> None:
+# Above this many candidate variables CP-SAT's probing and symmetry search take seconds
+# before the first solution (80 × 200 with everyone eligible: all of a 10 s limit); without
+# them it starts from the hint at once. Set by name in ``extra_params`` to override.
+LARGE_MODEL_VARIABLES = 4000
+FAST_START_PARAMS = (("cp_model_probing_level", 0), ("symmetry_level", 0))
+
+
+def configure(solver: cp_model.CpSolver, options: SolverOptions, variables: int = 0) -> None:
     params = solver.parameters
+    if variables > LARGE_MODEL_VARIABLES:
+        given = {name for name, _ in options.extra_params}
+        for name, value in FAST_START_PARAMS:
+            if name not in given:
+                setattr(params, name, value)
     params.max_time_in_seconds = max(0.01, float(options.time_limit_s))
     params.random_seed = int(options.seed)
     params.num_workers = max(1, int(options.num_workers))
@@ -250,6 +294,17 @@ def configure(solver: cp_model.CpSolver, options: SolverOptions) -> None:
             getattr(params, name).append(value)  # repeated field, e.g. ignore_subsolvers
         else:
             setattr(params, name, value)
+
+
+class _Trace(cp_model.CpSolverSolutionCallback):
+    """Seconds since the start and objective (points) of every solution CP-SAT finds."""
+
+    def __init__(self, deadline: Deadline, into: list[tuple[float, float]]) -> None:
+        super().__init__()
+        self.deadline, self.into = deadline, into
+
+    def on_solution_callback(self) -> None:
+        self.into.append((self.deadline.elapsed(), points(round(self.objective_value))))
 
 
 _STATUS: dict[int, Status] = {
@@ -272,60 +327,138 @@ def _fallback(prepared: Prepared) -> dict[Id, TaskAssignment]:
     return result
 
 
+# Seconds kept back for the explanation at the end: a base plus a little per candidate
+# pair (measured: 1.2 s for 165,000 pairs on a loaded 2-core machine), at most a share of
+# the limit.
+EXPLAIN_RESERVE_S = 0.2
+EXPLAIN_RESERVE_PER_PAIR_S = 8e-6
+EXPLAIN_RESERVE_SHARE = 0.3
+
+PHASES = ("prepare", "start", "search", "improve", "explain")
+PhaseCallback = Callable[[str], None]
+
+
+def _complete_start(
+    problem: Problem, built: BuiltModel, start: Assignment | None
+) -> dict[Id, TaskAssignment] | None:
+    """``start`` as a solution in hand, if it keeps every hard rule; otherwise None."""
+    if not start:
+        return None
+    chosen = {t.id: normalise_assignment(start.get(t.id)) for t in problem.tasks}
+    for task_id, (owner, backups) in chosen.items():
+        if owner is not None and (task_id, owner) not in built.owner:
+            return None
+        if any((task_id, b) not in built.backup for b in backups):
+            return None
+    return None if violations(problem, chosen) else chosen
+
+
 def solve(
     problem: Problem,
     options: SolverOptions | None = None,
     *,
     hint: Assignment | None = None,
+    clock: Clock | None = None,
+    on_phase: PhaseCallback | None = None,
 ) -> Solution:
     """Propose owners and back-ups for every task; never raises on bad input.
 
-    The current distribution is used as the starting hint unless ``hint`` is given.
+    The current distribution is used as the starting hint unless ``hint`` is given. Every
+    phase works within one deadline (``options.time_limit_s`` from the call), and the
+    status tells the truth: "infeasible" only when proved, "unknown" when the time ran out
+    before any distribution that keeps the rules was found. The best solution in hand from
+    any phase is returned.
     """
-    started = time.perf_counter()
     options = options or SolverOptions()
+    limit = options.time_limit_s if options.time_limit_s > 0 else 0.0
+    deadline = Deadline.after(limit, clock)
+
+    def phase(name: str) -> None:
+        if on_phase is not None:
+            on_phase(name)
+
+    phase("prepare")
     try:
-        prepared = prepare(problem)
+        prepared = prepare(problem, deadline if limit > 0 else None)
     except (TypeError, ValueError, AttributeError, KeyError):  # objects of the wrong shape
-        return Solution(
-            "invalid", (Message("malformed_input"),), wall_time_s=time.perf_counter() - started
-        )
+        return Solution("invalid", (Message("malformed_input"),), wall_time_s=deadline.elapsed())
+    except PrepareTimeout:
+        message = Message("no_solution_yet", "warning", value=options.time_limit_s)
+        return Solution("unknown", (message,), wall_time_s=deadline.elapsed())
     messages = list(prepared.messages)
     if not (options.time_limit_s > 0):
         messages.append(Message("invalid_time_limit", value=options.time_limit_s))
     if any(m.level == "error" for m in messages):
-        return Solution("invalid", tuple(messages), wall_time_s=time.perf_counter() - started)
+        return Solution("invalid", tuple(messages), wall_time_s=deadline.elapsed())
     if not problem.tasks:
         messages.append(Message("no_tasks", "info"))
-        return finish_solution("empty", prepared, {}, messages, None, started)
+        return finish_solution("empty", prepared, {}, messages, None, deadline)
     if not problem.people:
         messages.append(Message("no_people", "info"))
         empty = {t.id: TaskAssignment() for t in problem.tasks}
-        return finish_solution("empty", prepared, empty, messages, None, started)
+        return finish_solution("empty", prepared, empty, messages, None, deadline)
 
-    built = build_model(prepared)
-    if built.infeasible_slots:
-        for task_id, role in built.infeasible_slots:
-            messages.append(Message(f"{role.value}_impossible", task_id=task_id))
-        return finish_solution("infeasible", prepared, {}, messages, None, started)
+    pairs = sum(map(len, prepared.owner_candidates.values())) + sum(
+        map(len, prepared.backup_candidates.values())
+    )
+    keep = min(
+        EXPLAIN_RESERVE_S + EXPLAIN_RESERVE_PER_PAIR_S * pairs, EXPLAIN_RESERVE_SHARE * limit
+    )
+    work = Deadline(deadline.at - keep, deadline.clock, deadline.started)
+    phase("start")
     start_from = hint if hint is not None else prepared.current
     if problem.weights.allow_uncovered:
-        start_from = greedy_start(prepared, start_from)
-    if start_from:
-        add_hint(built, prepared, start_from)
-    solver = cp_model.CpSolver()
-    configure(solver, options)
-    code = solver.solve(built.model)
+        start_from = greedy_start(prepared, start_from, work)
+    try:
+        built = build_model(prepared, work)
+    except ModelTimeout:
+        built = None
+    if built is not None and built.infeasible_slots:
+        for task_id, role in built.infeasible_slots:
+            messages.append(Message(f"{role.value}_impossible", task_id=task_id))
+        return finish_solution("infeasible", prepared, {}, messages, None, deadline)
+    trace: list[tuple[float, float]] = []
+    code = cp_model.UNKNOWN
+    solver = None
+    in_hand = None
+    if built is not None:
+        in_hand = _complete_start(problem, built, start_from)
+        if in_hand is not None:
+            trace.append((deadline.elapsed(), evaluate(problem, in_hand).objective))
+        if start_from:
+            add_hint(built, prepared, start_from, work)
+        seconds = work.left()
+        if seconds > 0.005:
+            phase("search")
+            solver = cp_model.CpSolver()
+            variables = len(built.owner) + len(built.backup)
+            configure(solver, replace(options, time_limit_s=seconds), variables)
+            code = solver.solve(built.model, _Trace(deadline, trace))
+    elif problem.weights.allow_uncovered:
+        in_hand = {t.id: normalise_assignment(start_from.get(t.id)) for t in problem.tasks}
+        trace.append((deadline.elapsed(), evaluate(problem, in_hand).objective))
+    phase("explain")
     status = _STATUS.get(code)
     if status in ("optimal", "feasible"):
         assignment = extract(built, solver, prepared)
         bound = solver.best_objective_bound
-        return finish_solution(status, prepared, assignment, messages, bound, started)
-    if status == "infeasible" or not problem.weights.allow_uncovered:
+        return finish_solution(status, prepared, assignment, messages, bound, deadline, trace)
+    if status in ("infeasible", "invalid"):
         messages.append(Message("no_solution_found", value=float(code)))
-        return finish_solution(status or "infeasible", prepared, {}, messages, None, started)
-    messages.append(Message("time_limit_before_first_solution", "warning"))
-    return finish_solution("feasible", prepared, _fallback(prepared), messages, None, started)
+        return finish_solution(status, prepared, {}, messages, None, deadline, trace)
+    # Out of time before CP-SAT found a solution: not proved infeasible. (CP-SAT's bound is
+    # not reliable then: it reads 0 when the presolve did not finish.)
+    bound = None
+    if in_hand is not None:
+        # The start keeps every rule: say it is the start, not that only locks are filled.
+        messages.append(Message("time_limit_start_solution", "warning"))
+        return finish_solution("feasible", prepared, in_hand, messages, bound, deadline, trace)
+    if problem.weights.allow_uncovered:
+        messages.append(Message("time_limit_before_first_solution", "warning"))
+        fallback = _fallback(prepared)
+        return finish_solution("feasible", prepared, fallback, messages, bound, deadline, trace)
+    messages.append(Message("no_solution_yet", "warning", value=options.time_limit_s))
+    return finish_solution("unknown", prepared, {}, messages, None, deadline, trace)
 
 
 def finish_solution(
@@ -334,11 +467,16 @@ def finish_solution(
     assignment: dict[Id, TaskAssignment],
     messages: list[Message],
     bound_scaled: float | None,
-    started: float,
+    started: float | Deadline,
+    trace: list[tuple[float, float]] | None = None,
 ) -> Solution:
     problem = prepared.problem
-    if status in ("infeasible", "invalid"):
-        return Solution(status, tuple(messages), wall_time_s=time.perf_counter() - started)
+    clock = started.clock if isinstance(started, Deadline) else time.perf_counter
+    if isinstance(started, Deadline):
+        started = started.started
+    trace = tuple(trace or ())
+    if status in ("infeasible", "invalid", "unknown"):
+        return Solution(status, tuple(messages), wall_time_s=clock() - started, trace=trace)
     evaluation = evaluate(problem, assignment)
     best_bound = gap_pct = None
     if status == "optimal":
@@ -358,5 +496,6 @@ def finish_solution(
         loads=person_loads(problem, prepared.current, assignment),
         reasons=explain_assignments(prepared, assignment),
         uncovered=explain_uncovered(prepared, assignment),
-        wall_time_s=time.perf_counter() - started,
+        wall_time_s=clock() - started,
+        trace=trace,
     )

@@ -285,7 +285,12 @@ def _validate_locks(problem: Problem, messages: list[Message]) -> tuple[Lock, ..
     return tuple(valid)
 
 
-def prepare(problem: Problem) -> Prepared:
+class PrepareTimeout(Exception):
+    """The deadline passed while the candidates were being collected."""
+
+
+def prepare(problem: Problem, deadline=None) -> Prepared:
+    """Checked input and the eligible (person, task) pairs; ``deadline``: a ``Deadline``."""
     messages: list[Message] = []
     _validate_basics(problem, messages)
     _validate_current(problem, messages)
@@ -302,11 +307,11 @@ def prepare(problem: Problem) -> Prepared:
     )
     if prepared.errors:
         return prepared
-    _collect_candidates(prepared)
+    _collect_candidates(prepared, deadline)
     return prepared
 
 
-def _collect_candidates(prepared: Prepared) -> None:
+def _collect_candidates(prepared: Prepared, deadline=None) -> None:
     """Only eligible (person, task) pairs become variables: this keeps big schools small."""
     problem = prepared.problem
     allow_overload = problem.weights.allow_overload
@@ -314,9 +319,20 @@ def _collect_candidates(prepared: Prepared) -> None:
     known = {p.id for p in problem.people}
     unknown_allowed: set[Id] = set()
     missing_fit: set[tuple[Id, Id]] = set()
-    for task in problem.tasks:
+    position = {p.id: index for index, p in enumerate(problem.people)}
+    locked_people: dict[Id, set[Id]] = {}
+    for task_id, person_id, _role in locked:
+        locked_people.setdefault(task_id, set()).add(person_id)
+    for index, task in enumerate(problem.tasks):
+        if index % 64 == 0 and deadline is not None and deadline.passed():
+            raise PrepareTimeout
+        people = problem.people
         if task.allowed is not None:
             unknown_allowed.update(set(task.allowed) - known)
+            # Only the allowed people (and any locked ones), in the team's order: a big
+            # pool with short lists stays fast.
+            ids = (set(task.allowed) | locked_people.get(task.id, set())) & known
+            people = [problem.people[i] for i in sorted(position[p] for p in ids)]
         for role, needed, bucket in (
             (Role.OWNER, task.needs_owner, prepared.owner_candidates),
             (Role.BACKUP, task.needs_backup, prepared.backup_candidates),
@@ -324,7 +340,7 @@ def _collect_candidates(prepared: Prepared) -> None:
             if not needed:
                 continue
             chosen: list[Id] = []
-            for person in problem.people:
+            for person in people:
                 if (task.id, person.id, role) in locked:
                     chosen.append(person.id)
                     continue

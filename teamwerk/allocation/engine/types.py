@@ -10,7 +10,9 @@ from typing import Literal, NamedTuple
 Id = str | int
 Pair = tuple[Id, Id]  # (person_id, task_id)
 
-Status = Literal["optimal", "feasible", "infeasible", "empty", "invalid"]
+# "unknown": the time ran out before any distribution that keeps the rules was found
+# (not proved infeasible: more time may well find one).
+Status = Literal["optimal", "feasible", "unknown", "infeasible", "empty", "invalid"]
 
 
 class Role(StrEnum):
@@ -172,3 +174,5 @@ class Solution:
     reasons: tuple[AssignmentReason, ...] = ()
     uncovered: tuple[UncoveredSlot, ...] = ()
     wall_time_s: float = 0.0
+    # (seconds since the start, objective) of each better solution found, in order.
+    trace: tuple[tuple[float, float], ...] = ()

@@ -16,7 +16,9 @@ from teamwerk.allocation.engine.gap import (
     total_cost,
 )
 
-GAP_DIR = Path("/work/shared/bench/gap")
+# ``shared/`` lies beside the repository root (CI copies it there too).
+REPO_ROOT = Path(__file__).resolve().parents[3]
+GAP_DIR = REPO_ROOT.parent / "shared" / "bench" / "gap"
 GAP1_0 = GAP_DIR / "cattrysse1994" / "gap1-0"
 
 # 2 agents, 3 jobs; optimum: jobs 0 and 2 to agent 0, job 1 to agent 1, cost 1 + 2 + 1 = 4.
@@ -119,3 +121,41 @@ def test_engine_solution_is_a_valid_gap_assignment():
     result = solve_gap(instance, 10)
     assert is_feasible(instance, result.assignment)
     assert total_cost(instance, result.assignment) == result.value == 261
+
+
+def test_shared_set_is_found_beside_the_repository():
+    assert (GAP_DIR / "best-known.csv").is_file()
+    assert GAP1_0.is_file()
+
+
+def test_compare_prints_engine_and_plain_side_by_side(tiny_dir: Path, capsys):
+    assert bench.main([str(tiny_dir), "--compare", "--time-limit", "5"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("toy/tiny1")
+    assert "engine=4 (0.000%" in out[0] and "plain=4 (0.000%" in out[0]
+    assert "engine-plain=+0.000" in out[0]
+    assert any(line.startswith("# toy") and "engine" in line for line in out)
+    assert any(line.startswith("# toy") and "plain" in line for line in out)
+    assert out[-1] == "# engine more than 0.1 point worse than plain: none"
+
+
+def test_comparison_summary_names_instances_where_the_engine_is_worse():
+    rows = [
+        {"instance": "x/a", "family": "x", "variant": "engine", "gap_pct": 0.5},
+        {"instance": "x/a", "family": "x", "variant": "plain", "gap_pct": 0.2},
+        {"instance": "x/b", "family": "x", "variant": "engine", "gap_pct": 0.0},
+        {"instance": "x/b", "family": "x", "variant": "plain", "gap_pct": 0.05},
+    ]
+    for row in rows:
+        row.update(status="feasible", seconds=1.0)
+    lines = bench.comparison_summary(rows)
+    assert lines[-1] == "# engine more than 0.1 point worse than plain: x/a (+0.300)"
+
+
+def test_trace_figures_first_solution_within_one_percent_and_final_gap():
+    trace = [(0.5, 130.0), (2.0, 104.0), (3.0, 100.5)]
+    first, within, final = bench.trace_figures(trace, 100.0)
+    assert (first, within) == (0.5, 3.0)
+    assert final == pytest.approx(0.5)
+    assert bench.trace_figures([], 100.0) == (None, None, None)
+    assert bench.trace_figures(trace, None) == (0.5, None, None)

@@ -6,6 +6,7 @@ Run without Django: ``python -m pytest -p no:django teamwerk/allocation/tests``.
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import replace
 
 import pytest
@@ -490,3 +491,141 @@ def test_property_locks_kept(problem, data):
     solution = solve(locked, SolverOptions(time_limit_s=5))
     assert solution.assignments[task.id].owner == person.id
     assert_consistent(locked, solution)
+
+
+# --- one deadline, honest status (issue 14) -----------------------------------------------
+
+
+def gap_instance(agents: int, jobs: int, seed: int = 0, tightness: float = 0.8):
+    """A random GAP instance, capacities at ``tightness`` of an even share (type-C like)."""
+    import random
+
+    from teamwerk.allocation.engine.gap import GapInstance
+
+    rng = random.Random(seed)
+    weight = tuple(tuple(rng.randint(5, 25) for _ in range(jobs)) for _ in range(agents))
+    cost = tuple(tuple(rng.randint(10, 50) for _ in range(jobs)) for _ in range(agents))
+    capacity = tuple(int(tightness * sum(row) / agents) for row in weight)
+    return GapInstance(f"random-{agents}x{jobs}-{seed}", cost, weight, capacity)
+
+
+class SteppingClock:
+    """A fake clock: every reading moves it on by ``step`` seconds (a slow machine)."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_slow_start_heuristic_is_cut_off_and_the_solve_keeps_its_limit():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import is_feasible, solve_gap
+
+    instance = gap_instance(5, 60, seed=3)
+    steps: list[int] = []
+
+    def slow_heuristic(instance, deadline: Deadline):
+        # Ten seconds of work in small steps, looking at the deadline between steps.
+        for step in range(200):
+            if deadline.passed():
+                break
+            steps.append(step)
+            time.sleep(0.05)
+        return None
+
+    result = solve_gap(instance, 3.0, start_heuristic=slow_heuristic, num_workers=1)
+    assert len(steps) < 200  # stopped at its budget, not after its ten seconds
+    assert result.seconds <= 3.0 + 1.0
+    assert result.status in ("optimal", "feasible")  # CP-SAT still had its time
+    assert is_feasible(instance, result.assignment)
+
+
+def test_when_the_start_uses_all_the_time_the_start_solution_is_returned():
+    """On a clock that runs out during the start phase CP-SAT is not even started."""
+    problem = Problem(
+        tasks=tuple(Task(i, 1 + i % 3) for i in range(40)),
+        people=tuple(Person(i, 10) for i in range(8)),
+        fit={(p, t): (p * 5 + t * 3) % 97 for p in range(8) for t in range(40)},
+    )
+    phases: list[str] = []
+    solution = solve(
+        problem, SolverOptions(time_limit_s=1.0), clock=SteppingClock(0.4), on_phase=phases.append
+    )
+    assert "search" not in phases and phases[-1] == "explain"
+    assert solution.status == "feasible"  # what the start placed keeps every rule
+    assert "time_limit_start_solution" in codes(solution)
+    assert violations(problem, solution.assignments) == []
+
+
+def test_regret_greedy_stops_at_a_passed_deadline():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import UNASSIGNED, heuristic, regret_greedy
+
+    instance = gap_instance(20, 400, seed=1)
+    passed = Deadline(at=0.0, clock=SteppingClock(1.0))
+    partial = regret_greedy(instance, "relative_weight", passed)
+    assert UNASSIGNED in partial  # gave up its work, did not finish it
+    assert heuristic(instance, deadline=passed) is None
+
+
+def test_unknown_with_a_heuristic_solution_returns_it_as_feasible():
+    from teamwerk.allocation.engine.gap import heuristic, to_problem, total_cost
+
+    instance = gap_instance(5, 40, seed=2)
+    start = heuristic(instance, 5.0)
+    assert start is not None
+    # CP-SAT stops after its presolve: status UNKNOWN, as when the time runs out early.
+    options = SolverOptions(time_limit_s=5.0, extra_params=(("stop_after_presolve", True),))
+    hint = {job: TaskAssignment(agent, ()) for job, agent in enumerate(start)}
+    solution = solve(to_problem(instance), options, hint=hint)
+    assert solution.status == "feasible"
+    assert [solution.assignments[j].owner for j in range(instance.jobs)] == start
+    assert solution.objective == -total_cost(instance, start)
+
+
+def test_unknown_without_a_solution_is_no_solution_yet_never_infeasible():
+    from teamwerk.allocation.engine.gap import solve_gap, to_problem
+
+    instance = gap_instance(5, 40, seed=2)
+    options = SolverOptions(time_limit_s=5.0, extra_params=(("stop_after_presolve", True),))
+    solution = solve(to_problem(instance), options)
+    assert solution.status == "unknown"
+    assert "no_solution_yet" in codes(solution)
+    assert not solution.assignments
+    result = solve_gap(
+        instance, 5.0, use_heuristic=False, extra_params=(("stop_after_presolve", True),)
+    )
+    assert (result.status, result.value) == ("unknown", None)
+
+
+def test_proved_infeasible_gap_is_still_infeasible():
+    from teamwerk.allocation.engine.gap import GapInstance, solve_gap
+
+    # Two jobs of weight 3 and one agent with room for 4: proved impossible.
+    instance = GapInstance("tight", ((1, 1),), ((3, 3),), (4,))
+    assert solve_gap(instance, 5.0).status == "infeasible"
+
+
+def test_improvement_phase_is_deterministic_and_never_worse():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import heuristic, improve, is_feasible, total_cost
+
+    instance = gap_instance(8, 80, seed=5)
+    start = heuristic(instance, 5.0)
+    runs = [improve(instance, start, Deadline.after(60), seed=11, max_rounds=25) for _ in range(2)]
+    assert runs[0] == runs[1]
+    assert is_feasible(instance, runs[0])
+    assert total_cost(instance, runs[0]) < total_cost(instance, start)
+
+
+def test_solve_gap_trace_ends_at_the_returned_value():
+    from teamwerk.allocation.engine.gap import solve_gap
+
+    result = solve_gap(gap_instance(6, 60, seed=4), 3.0, num_workers=1)
+    assert result.trace, "no solution was recorded"
+    values = [value for _, value in result.trace]
+    assert values == sorted(values, reverse=True)  # each entry is better than the last
+    assert values[-1] == result.value

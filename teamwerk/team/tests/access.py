@@ -108,6 +108,11 @@ URL_ACCESS = {
         kwargs=_person,
         method="post",
     ),
+    # Linking an account to a person: who already reads the person's ratings (not beheerders).
+    "team_person_account": Row(
+        only({**SENSITIVE, "beheerder": 403, "teamlid_noord": 403, "lezer_noord": 403}),
+        kwargs=_person,
+    ),
     "team_competences": Row(only(SENSITIVE), kwargs=_person),
     "team_my_tasks": Row(signed_in(200, **HAS_PERSON)),
     "team_my_competences": Row(signed_in(200, **HAS_PERSON)),

@@ -265,7 +265,7 @@ def test_duplicate_email_addresses_are_caught(world, year, spelling):
     assert not Person.objects.filter(last_name="Dubbel").exists()
 
 
-def test_a_new_person_with_an_existing_account_is_linked(world, year):
+def test_a_new_person_with_an_existing_account_s_address_is_not_linked(world, year):
     lotte = world.users["lezer_noord"]
     person = services.person_create(
         actor=world.users["directie_noord"],
@@ -276,11 +276,12 @@ def test_a_new_person_with_an_existing_account_is_linked(world, year):
         last_name="Lezer",
         email=lotte.email.upper(),
     )
-    assert person.user == lotte
+    # An address never decides whose ratings an account reads: linking is a deliberate act.
+    assert person.user is None
     assert person.email == lotte.email
 
 
-def test_inviting_a_person_sends_an_invitation_and_the_first_visit_links_the_account(
+def test_inviting_a_person_sends_an_invitation_and_accepting_it_links_the_account(
     world, people, client
 ):
     from teamwerk.accounts.models import Invitation

@@ -97,7 +97,9 @@ def test_the_page_says_who_filled_in_an_answer(world, people, client_for):
 def test_someone_without_a_place_in_the_team_gets_a_friendly_explanation(client_for):
     response = client_for("lezer_noord").get(reverse("team_my_competences"))
     assert response.status_code == 200
-    assert "Je staat (nog) niet in de teamlijst van deze school." in response.content.decode()
+    assert "Je account is nog niet gekoppeld aan een persoon van het team." in (
+        response.content.decode()
+    )
 
 
 # ------------------------------------------------------------------------------ matrix
