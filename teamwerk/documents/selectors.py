@@ -184,6 +184,19 @@ def latest_recorded(school: School, school_year: SchoolYear, kind: str, person=N
     return versions[0] if versions else None
 
 
+def recorded_job_people(school: School, school_year: SchoolYear, person_ids) -> set[int]:
+    """Which of these people have a recorded job description at the school this year (the
+    step plan's evidence for step 7: are the mandates in the job descriptions?)."""
+    return set(
+        RecordedDocument.objects.filter(
+            school=school,
+            school_year=school_year,
+            kind=DocumentKind.JOB_DESCRIPTION,
+            person_id__in=list(person_ids),
+        ).values_list("person_id", flat=True)
+    )
+
+
 # ------------------------------------------------------------------------ shared header
 
 
