@@ -59,6 +59,7 @@ bench: install
 	$(MANAGE) bench_allocation
 	$(MANAGE) bench_team
 	$(MANAGE) bench_planning
+	$(MANAGE) bench_documents
 
 messages: install
 	$(MANAGE) check_translations --update

@@ -50,7 +50,7 @@ EVIDENCE_LINKS = {
     "team_members": ("team_people", gettext_lazy("Open de mensen van het team")),
     "owners": ("team_matrix", gettext_lazy("Open de taakverdeling")),
     "hours": ("team_matrix", gettext_lazy("Open de taakverdeling")),
-    "mandates": ("team_matrix", gettext_lazy("Open de taakverdeling")),
+    "mandates": ("documents_index", gettext_lazy("Open de functiebeschrijvingen")),
     "agreement": ("team_agreements", gettext_lazy("Open de afspraken van het team")),
 }
 

@@ -320,19 +320,35 @@ def _distribution_evidence(user, school: School, figures) -> dict[str, Evidence]
     Assignment = apps.get_model("team", "Assignment")
     mandate_labels = dict(Assignment._meta.get_field("mandate").choices)
     counts: dict[str, int] = {}
-    for mandate in (
+    owner_ids: set[int] = set()
+    for mandate, person_id in (
         Assignment.objects.for_user(user, Action.VIEW)
         .filter(planned_task__in=[line.planned_task.pk for line in tasks], role="owner")
-        .values_list("mandate", flat=True)
+        .values_list("mandate", "person_id")
     ):
         counts[mandate] = counts.get(mandate, 0) + 1
+        owner_ids.add(person_id)
     found["mandates"] = _listed(
         "mandates",
         _("Zo zijn de mandaten van de %(owners)d trekkers verdeeld.")
         % {"owners": sum(counts.values())}
+        + _recorded_job_descriptions(school, owner_ids)
         if counts
         else _("Nog geen trekkers, dus nog geen mandaten."),
         [f"{label}: {counts[value]}" for value, label in mandate_labels.items() if value in counts],
         None,
     )
     return found
+
+
+def _recorded_job_descriptions(school: School, owner_ids: set[int]) -> str:
+    """Whether the trekkers' mandates are in recorded job descriptions (documents module)."""
+    if not apps.is_installed("teamwerk.documents") or not owner_ids:
+        return ""
+    from teamwerk.documents.selectors import recorded_job_people
+
+    recorded = recorded_job_people(school, current_school_year(school.organisation), owner_ids)
+    return " " + _(
+        "%(recorded)d van de %(owners)d trekkers hebben een vastgelegde functiebeschrijving "
+        "met hun mandaten."
+    ) % {"recorded": len(recorded), "owners": len(owner_ids)}

@@ -412,3 +412,14 @@ def test_demo_has_recorded_documents_at_noord(client_for, world, tom):
     assert "Wijkt af van de vastgelegde versie van" in page
     assert "tweede evaluator" in page
     assert dt.date.today().year - 1 <= recorded.first().recorded_at.year
+
+
+def test_step_7_evidence_counts_the_recorded_job_descriptions(client_for, world):
+    page = client_for("directie_noord").get(
+        reverse("stappenplan_step", kwargs={"school_id": world.noord.pk, "number": 7})
+    )
+    text = " ".join(page.content.decode().split())
+    # Ilse and Tom are trekkers with a recorded job description in the demo.
+    assert "2 van de" in text
+    assert "trekkers hebben een vastgelegde functiebeschrijving met hun mandaten" in text
+    assert f'href="{reverse("documents_index")}"' in text
