@@ -15,6 +15,19 @@ def _teamlid_membership(world):
     return {"pk": world.membership("teamlid_noord").pk}
 
 
+def _noord_invitation(world):
+    from teamwerk.accounts.services import invitation_create
+
+    invitation = invitation_create(
+        actor=world.users["directie_noord"],
+        organisation=world.organisation,
+        school=world.noord,
+        email="uitgenodigd@scholengroep-demo.be",
+        role="teamlid",
+    )
+    return {"pk": invitation.pk}
+
+
 URL_ACCESS = {
     "members": Row(only(MANAGERS)),
     "membership_role": Row(
@@ -24,5 +37,8 @@ URL_ACCESS = {
         data=lambda w: {"role": "lezer"},
     ),
     "membership_revoke": Row(only(NOORD_MANAGERS), kwargs=_teamlid_membership, method="post"),
+    # Cancelling or resending an invitation to Campus Noord: who manages Campus Noord.
+    "invitation_cancel": Row(only(NOORD_MANAGERS), kwargs=_noord_invitation, method="post"),
+    "invitation_resend": Row(only(NOORD_MANAGERS), kwargs=_noord_invitation, method="post"),
     "organisation_settings": Row(only({"beheerder": 200, "beheerder_stichting": 200})),
 }
