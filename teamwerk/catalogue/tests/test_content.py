@@ -280,6 +280,14 @@ def test_seed_000_leads_have_the_richest_competences(catalogue: Catalogue) -> No
     assert len(catalogue.profile("INNO_LEAD").competences) >= 6
 
 
+def test_digitalisation_lead_has_what_seed_000_asks_of_that_role(catalogue: Catalogue) -> None:
+    """Seed 000 asks the digitalisation lead too to carry an innovation, handle resistance,
+    work together in person and digitally, and think out of the box."""
+    texts = " ".join(c.en.lower() for c in catalogue.profile("DIGI_LEAD").competences)
+    for words in ("innovation", "push back", "digital channels", "unusual solutions"):
+        assert words in texts, words
+
+
 def test_task_profiles_known(catalogue: Catalogue) -> None:
     for task in catalogue.tasks:
         assert task.profiles, task.code

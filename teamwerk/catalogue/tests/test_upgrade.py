@@ -9,12 +9,14 @@ from teamwerk.planning.models import PlannedTask, TaskPlan
 from teamwerk.planning.services import plan_create_from_catalogue
 from teamwerk.tenancy.services import school_year_ensure
 
+CURRENT = loads_catalogue(DEFAULT_PATH.read_text(encoding="utf-8")).version
+NEXT = CURRENT + 1
 FIELDS = ("pk", "task_id", "applies", "horizon", "level", "sourcing", "hours", "priority", "notes")
 
 
 def _version_2(text: str) -> str:
-    """A changed copy of the file: version 2, a new title for POL-01, COO-09 removed."""
-    text = text.replace("\nversion = 1\n", "\nversion = 2\n", 1)
+    """A changed copy of the file: the next version, a new title for POL-01, COO-09 removed."""
+    text = text.replace(f"\nversion = {CURRENT}\n", f"\nversion = {NEXT}\n", 1)
     text = text.replace(
         'title.nl = "Vertrekken vanuit de gedeelde ICT-visie"',
         'title.nl = "Werken vanuit de gedeelde ICT-visie"',
@@ -41,7 +43,7 @@ def test_upgrading_keeps_every_plans_choices_and_retires_the_removed_task(world,
     removed = Task.objects.get(organisation=None, code="COO-09")
     title_task = Task.objects.get(organisation=None, code="POL-01")
 
-    assert catalogue_load(catalogue=version_2) == 2
+    assert catalogue_load(catalogue=version_2) == NEXT
 
     assert _choices() == before  # no plan lost or changed a single choice
     assert TaskPlan.objects.count() == plans
@@ -50,14 +52,14 @@ def test_upgrading_keeps_every_plans_choices_and_retires_the_removed_task(world,
     assert PlannedTask.objects.filter(task=removed).exists()  # schools keep what they chose
     title_task.refresh_from_db()
     assert title_task.title_nl == "Werken vanuit de gedeelde ICT-visie"
-    assert CatalogueState.objects.get().version == 2
+    assert CatalogueState.objects.get().version == NEXT
 
 
 def test_loading_the_same_version_again_changes_nothing(world, version_2):
     catalogue_load(catalogue=version_2)
     tasks = list(Task.objects.order_by("pk").values_list("pk", "title_nl", "retired"))
     history = Task.history.count()
-    assert catalogue_load(catalogue=version_2) == 2
+    assert catalogue_load(catalogue=version_2) == NEXT
     assert list(Task.objects.order_by("pk").values_list("pk", "title_nl", "retired")) == tasks
     assert Task.history.count() == history
 
