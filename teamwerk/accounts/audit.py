@@ -44,3 +44,77 @@ AUDIT_KINDS = {
 def audit_label(kind: str) -> str:
     """The readable label of an audit kind; an unknown kind shows its code."""
     return str(AUDIT_KINDS.get(kind, kind))
+
+
+# The audit page's filter: the first part of a kind's code, with a readable name. A group
+# without a name here shows its code (a test lists the groups used by AUDIT_KINDS).
+AUDIT_GROUPS = {
+    "login": _("Aanmeldingen"),
+    "invitation": _("Uitnodigingen"),
+    "role": _("Rollen"),
+    "person": _("Koppelingen van accounts"),
+    "email": _("E-mailadressen"),
+    "mfa": _("Tweestapsverificatie"),
+    "account": _("Accounts"),
+    "organisation": _("Organisatie"),
+    "plan": _("Takenoverzicht"),
+    "people": _("Mensen"),
+    "ratings": _("Kennis en motivatie"),
+    "document": _("Documenten"),
+    "stappenplan": _("Stappenplan"),
+}
+
+# Readable names of the keys in an event's details.
+AUDIT_DATA_LABELS = {
+    "role": _("rol"),
+    "school": _("school"),
+    "fields": _("velden"),
+    "from": _("van"),
+    "to": _("naar"),
+    "person": _("persoon (nr.)"),
+    "how": _("hoe"),
+    "address": _("adres"),
+    "verified": _("bevestigd"),
+    "type": _("soort"),
+    "organisations": _("organisaties"),
+}
+
+AUDIT_DATA_VALUES = {
+    "invitation": _("via een uitnodiging"),
+    "by_hand": _("door directie of ICT-coördinator"),
+    "totp": _("authenticator-app"),
+    "recovery_codes": _("herstelcodes"),
+}
+
+
+def audit_groups() -> list[tuple[str, str]]:
+    """(code, label) of every group of kinds, in the order of AUDIT_KINDS."""
+    groups: dict[str, str] = {}
+    for kind in AUDIT_KINDS:
+        group = kind.split(".", 1)[0]
+        groups.setdefault(group, str(AUDIT_GROUPS.get(group, group)))
+    return list(groups.items())
+
+
+def _readable_value(key: str, value) -> str:
+    from teamwerk.tenancy.roles import Role
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_readable_value(key, item) for item in value)
+    if key in ("role", "from", "to") and value in Role.values:
+        return str(Role(value).label)
+    if isinstance(value, str) and value in AUDIT_DATA_VALUES:
+        return str(AUDIT_DATA_VALUES[value])
+    return str(value)
+
+
+def audit_details(data: dict) -> list[tuple[str, str]]:
+    """An event's details as (readable name, readable value) pairs."""
+    return [
+        (str(AUDIT_DATA_LABELS.get(key, key)), _readable_value(key, value))
+        for key, value in (data or {}).items()
+    ]

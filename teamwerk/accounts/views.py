@@ -13,6 +13,7 @@ from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import user_can
 
 from . import selectors, services
+from .audit import audit_details, audit_groups, audit_label
 from .forms import InvitationAcceptForm
 from .models import normalise_email
 
@@ -74,8 +75,19 @@ def audit_log(request):
     if not user_can(request.user, Action.VIEW_AUDIT):
         raise Http404
     events = selectors.audit_events_for_user(request.user)
+    groups = audit_groups()
     kind = request.GET.get("soort", "")
-    if kind:
-        events = events.filter(kind__startswith=kind)
+    if kind in dict(groups):
+        events = events.filter(kind__startswith=f"{kind}.")
+    else:
+        kind = ""
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
-    return render(request, "accounts/audit_log.html", {"page": page, "kind": kind})
+    rows = [
+        {"event": event, "label": audit_label(event.kind), "details": audit_details(event.data)}
+        for event in page
+    ]
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"page": page, "rows": rows, "kind": kind, "groups": groups},
+    )
