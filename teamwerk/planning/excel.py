@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from teamwerk.catalogue.models import Domain, Task
+from teamwerk.core.xlsx import TooManyRows, sheet_rows
 
 from .models import Horizon, PlannedTask, Priority, TaskPlan
 from .values import (
@@ -592,18 +593,31 @@ def _is_formula(cell) -> bool:
 
 
 def _read_sheet(sheet, *, max_rows: int) -> ReadResult:
+    try:
+        return _read_rows(sheet, max_rows=max_rows)
+    except TooManyRows:
+        return _fail(
+            _(
+                "Het bestand heeft te veel rijen. Verwijder de lege rijen onderaan en "
+                "probeer opnieuw."
+            )
+        )
+
+
+def _read_rows(sheet, *, max_rows: int) -> ReadResult:
     result = ReadResult()
-    if hasattr(sheet, "reset_dimensions"):
-        # The size a file declares can be wrong or hostile: read what is really there.
-        sheet.reset_dimensions()
     aliases = _header_aliases()
-    # Hard stop on the rows read, empty or not, so a sheet of a million blank rows ends fast.
-    row_cap = HEADER_SEARCH_ROWS + max(max_rows * 5, 10_000)
-    rows = sheet.iter_rows(min_row=1, max_row=row_cap, max_col=MAX_COLUMNS)
+    # Only the rows stored in the file, never the size it declares (a lone cell in A1048576
+    # must not cost a million empty rows), and a hard stop on the stored rows read.
+    rows = sheet_rows(
+        sheet, max_col=MAX_COLUMNS, max_rows_read=HEADER_SEARCH_ROWS + max(max_rows * 5, 10_000)
+    )
 
     header_row = None
     positions: dict[str, int] = {}
-    for number, cells in enumerate(rows, start=1):
+    for number, cells in rows:
+        if number > HEADER_SEARCH_ROWS:
+            break
         texts = [_normal(c.value) if isinstance(c.value, str) else "" for c in cells]
         keys = [aliases.get(text) for text in texts]
         if "code" in keys and sum(1 for key in keys if key) >= 3:
@@ -615,8 +629,6 @@ def _read_sheet(sheet, *, max_rows: int) -> ReadResult:
                     _("Deze kolommen staan er meer dan één keer in: %(names)s.") % {"names": names}
                 )
             positions = {key: index for index, key in enumerate(keys) if key}
-            break
-        if number >= HEADER_SEARCH_ROWS:
             break
     if header_row is None:
         names = ", ".join(str(COLUMN_BY_KEY[key].label) for key in REQUIRED_COLUMNS)
@@ -639,9 +651,7 @@ def _read_sheet(sheet, *, max_rows: int) -> ReadResult:
         )
 
     data_rows = 0
-    last_read = header_row
-    for number, cells in enumerate(rows, start=header_row + 1):
-        last_read = number
+    for number, cells in rows:
         row = _read_row(number, cells, positions, result.errors)
         if row is None:
             continue
@@ -655,13 +665,6 @@ def _read_sheet(sheet, *, max_rows: int) -> ReadResult:
                 % {"max": f"{max_rows:,}".replace(",", ".")}
             )
         result.rows.append(row)
-    if last_read >= row_cap:
-        return _fail(
-            _(
-                "Het bestand heeft te veel rijen. Verwijder de lege rijen onderaan en "
-                "probeer opnieuw."
-            )
-        )
     return result
 
 

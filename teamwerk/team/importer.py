@@ -25,9 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from teamwerk.accounts.models import normalise_email
+from teamwerk.core.xlsx import TooManyRows, sheet_rows
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# Rows stored in a sheet that are read at most, empty ones included.
+MAX_ROWS_READ = 5 * MAX_ROWS
 MAX_COLUMNS = 40
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_ZIP_ENTRIES = 300
@@ -253,8 +256,10 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
             raise ImportRefused(_("Het Excel-bestand heeft geen werkblad."))
         sheet = workbook.worksheets[0]
         rows = []
-        for number, values in enumerate(
-            sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1
+        # Only the rows stored in the file, never the size it declares (a lone cell in
+        # A1048576 must not cost a million empty rows); empty stored rows count too.
+        for number, values in sheet_rows(
+            sheet, max_col=MAX_COLUMNS + 1, max_rows_read=MAX_ROWS_READ, values_only=True
         ):
             if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
                 raise ImportRefused(
@@ -272,6 +277,8 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
         return rows
     except ImportRefused:
         raise
+    except TooManyRows:
+        raise _too_many_rows() from None
     except Exception:  # noqa: BLE001
         raise ImportRefused(
             _("Dit Excel-bestand kan niet gelezen worden. Bewaar het opnieuw als .xlsx.")
