@@ -1,4 +1,4 @@
-"""Beheerders of an organisation that requires it must set up two-factor sign-in first."""
+"""Roles for which the organisation requires it must set up two-factor sign-in first."""
 
 from __future__ import annotations
 
@@ -12,13 +12,22 @@ from teamwerk.tenancy.roles import Role
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/health/", "/i18n/")
 
 
+def mfa_required(membership) -> bool:
+    """Whether this role in this organisation needs a second factor: beheerders when the
+    organisation asks it (default), directie and ICT coordinators (who read colleagues'
+    ratings) when it asks that too."""
+    organisation = membership.organisation
+    if membership.role == Role.BEHEERDER:
+        return organisation.require_mfa_for_admins
+    if membership.role in (Role.DIRECTIE, Role.ICT):
+        return organisation.require_mfa_for_leaders
+    return False
+
+
 def needs_mfa_setup(user) -> bool:
     from allauth.mfa.models import Authenticator
 
-    must = any(
-        m.role == Role.BEHEERDER and m.organisation.require_mfa_for_admins
-        for m in memberships_of(user)
-    )
+    must = any(mfa_required(m) for m in memberships_of(user))
     if not must:
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -38,7 +47,7 @@ class RequireMfaMiddleware:
         ):
             messages.warning(
                 request,
-                _("Je organisatie vraagt tweestapsverificatie voor beheerders. Stel die nu in."),
+                _("Je organisatie vraagt tweestapsverificatie voor jouw rol. Stel die nu in."),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

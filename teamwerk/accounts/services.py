@@ -296,3 +296,74 @@ def invitation_accept(
             data={"role": invitation.role},
         )
         return user
+
+
+def _check_account_authority(*, actor, user, organisation) -> None:
+    """Only a beheerder of the organisation acts on an account, and only on one whose roles
+    are all inside that organisation (a beheerder of X never touches someone of Y too).
+    Nobody acts on their own account this way."""
+    from django.core.exceptions import PermissionDenied
+
+    from teamwerk.tenancy.querysets import scope_for
+    from teamwerk.tenancy.roles import Action
+
+    if organisation.pk not in scope_for(actor, Action.MANAGE_ORGANISATION).organisation_wide:
+        raise PermissionDenied
+    if user.pk == actor.pk:
+        raise ValidationError(_("Dit kun je niet voor je eigen account doen."))
+    organisations = set(user.memberships.values_list("organisation_id", flat=True))
+    if organisations != {organisation.pk}:
+        raise ValidationError(
+            _(
+                "%(email)s heeft ook een rol in een andere organisatie. Alleen als iemand "
+                "enkel in jouw organisatie een rol heeft, kun je dit doen."
+            )
+            % {"email": user.email}
+        )
+
+
+def user_mfa_reset(*, actor, user, organisation) -> int:
+    """Remove the user's second factor (lost phone): they set it up again at their next
+    sign-in if their role requires it. Returns how many authenticators were removed."""
+    from allauth.mfa.models import Authenticator
+
+    _check_account_authority(actor=actor, user=user, organisation=organisation)
+    with transaction.atomic():
+        removed, _detail = Authenticator.objects.filter(user=user).delete()
+        audit_log(
+            actor=actor,
+            organisation=organisation,
+            kind="mfa.reset",
+            target=user.email,
+            data={"removed": removed},
+        )
+        return removed
+
+
+def sessions_end(*, user) -> int:
+    """Sign the user out everywhere now: every stored session of theirs is deleted."""
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def user_deactivate(*, actor, user, organisation) -> User:
+    """End an account when someone leaves: it can no longer sign in, its roles in the
+    organisation end and its sessions end at once (audited)."""
+    from teamwerk.tenancy.services import membership_end_all
+
+    _check_account_authority(actor=actor, user=user, organisation=organisation)
+    with transaction.atomic():
+        membership_end_all(actor=actor, user=user, organisation=organisation)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_log(
+            actor=actor, organisation=organisation, kind="account.deactivated", target=user.email
+        )
+        sessions_end(user=user)
+        return user

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teamwerk.core.forms import BootstrapFormMixin
 
-from .models import Organisation, School
+from .models import HOURS_PER_FTE_MAX, HOURS_PER_FTE_MIN, Organisation, School
 from .querysets import memberships_of, scope_for
 from .roles import GRANTABLE_ROLES, Action, Role
 
@@ -61,6 +61,27 @@ class RoleChangeForm(BootstrapFormMixin, forms.Form):
 
 
 class OrganisationSettingsForm(BootstrapFormMixin, forms.ModelForm):
+    # The version the form was opened on: a save over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "region", "hours_per_fte", "require_mfa_for_admins"]
+        fields = [
+            "name",
+            "kind",
+            "region",
+            "hours_per_fte",
+            "require_mfa_for_admins",
+            "require_mfa_for_leaders",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        hours = self.fields["hours_per_fte"]
+        hours.min_value, hours.max_value = HOURS_PER_FTE_MIN, HOURS_PER_FTE_MAX
+        hours.widget.attrs.update(min=HOURS_PER_FTE_MIN, max=HOURS_PER_FTE_MAX)
+        hours.error_messages.update(
+            min_value=_("Vul minstens %(limit_value)s uur in."),
+            max_value=_("Vul hoogstens %(limit_value)s uur in."),
+        )

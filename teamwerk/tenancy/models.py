@@ -3,12 +3,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .querysets import TenantQuerySet
 from .roles import Role
+
+# Bounds of the numbers of an organisation, checked by the form, the model and the database.
+HOURS_PER_FTE_MIN = 1000
+HOURS_PER_FTE_MAX = 2000
+SCHOOL_ICT_HOURS_MAX = 10000
+START_YEAR_MIN = 2000
+START_YEAR_MAX = 2100
 
 
 class Region(models.TextChoices):
@@ -63,11 +71,19 @@ class Organisation(models.Model):
     hours_per_fte = models.PositiveIntegerField(
         _("uren per voltijdse opdracht (per jaar)"),
         default=1600,
+        validators=[MinValueValidator(HOURS_PER_FTE_MIN), MaxValueValidator(HOURS_PER_FTE_MAX)],
         help_text=_("Vlaanderen: vaak ±1600 uur; Nederland: normjaartaak 1659 uur."),
     )
     require_mfa_for_admins = models.BooleanField(
         _("tweestapsverificatie verplicht voor beheerders"), default=True
     )
+    require_mfa_for_leaders = models.BooleanField(
+        _("tweestapsverificatie verplicht voor directie en ICT-coördinatoren"),
+        default=False,
+        help_text=_("Zij zien de kennis en motivatie van hun collega's."),
+    )
+    # Raised by every save of the settings: a form filled in on an older version is refused.
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -77,6 +93,14 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    hours_per_fte__gte=HOURS_PER_FTE_MIN, hours_per_fte__lte=HOURS_PER_FTE_MAX
+                ),
+                name="organisation_hours_per_fte_in_range",
+            )
+        ]
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
 
@@ -108,6 +132,7 @@ class School(models.Model):
         max_digits=8,
         decimal_places=1,
         default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(SCHOOL_ICT_HOURS_MAX)],
         help_text=_("Uren die de school per schooljaar voor ICT-coördinatie vrijmaakt."),
     )
     history = HistoricalRecords()
@@ -119,7 +144,13 @@ class School(models.Model):
     class Meta:
         ordering = ["organisation__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="school_unique_name")
+            models.UniqueConstraint(fields=["organisation", "name"], name="school_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    ict_hours_available__gte=0, ict_hours_available__lte=SCHOOL_ICT_HOURS_MAX
+                ),
+                name="school_ict_hours_in_range",
+            ),
         ]
         verbose_name = _("school")
         verbose_name_plural = _("scholen")
@@ -134,7 +165,10 @@ class SchoolYear(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="school_years"
     )
-    start_year = models.PositiveIntegerField(_("beginjaar"))
+    start_year = models.PositiveIntegerField(
+        _("beginjaar"),
+        validators=[MinValueValidator(START_YEAR_MIN), MaxValueValidator(START_YEAR_MAX)],
+    )
     history = HistoricalRecords()
 
     objects = TenantQuerySet.as_manager()
@@ -146,7 +180,11 @@ class SchoolYear(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "start_year"], name="schoolyear_unique_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__gte=START_YEAR_MIN, start_year__lte=START_YEAR_MAX),
+                name="schoolyear_start_in_range",
+            ),
         ]
         verbose_name = _("schooljaar")
         verbose_name_plural = _("schooljaren")

@@ -85,3 +85,14 @@ def current_school_year(organisation: Organisation, today: dt.date | None = None
         organisation=organisation, start_year=SchoolYear.start_year_for(today)
     )
     return year
+
+
+def users_only_in(organisation: Organisation) -> set[int]:
+    """Ids of users whose roles are all in this organisation (its beheerder may reset their
+    second factor or end their account)."""
+    elsewhere = Membership.objects.exclude(organisation=organisation).values("user_id")
+    return set(
+        Membership.objects.filter(organisation=organisation)
+        .exclude(user_id__in=elsewhere)
+        .values_list("user_id", flat=True)
+    )

@@ -34,13 +34,31 @@ def organisation_create(
         return organisation
 
 
-def organisation_update(*, actor, organisation: Organisation, **fields) -> Organisation:
+class StaleSettings(ValidationError):
+    """The settings were saved by someone else after the form was opened."""
+
+
+def organisation_update(
+    *, actor, organisation: Organisation, expected_version: int | None = None, **fields
+) -> Organisation:
+    """Change the organisation's settings. ``expected_version`` is the version the form was
+    opened on (None = no check); a stale one raises ``StaleSettings`` and saves nothing."""
     if organisation.pk not in scope_for(actor, Action.MANAGE_ORGANISATION).organisation_wide:
         raise PermissionDenied
     with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if expected_version is not None and organisation.version != expected_version:
+            raise StaleSettings(
+                _(
+                    "Iemand anders heeft de instellingen intussen bewaard. Jouw wijzigingen "
+                    "staan nog in het formulier: kijk ze na en bewaar opnieuw."
+                ),
+                code="stale",
+            )
         for name, value in fields.items():
             setattr(organisation, name, value)
         organisation.full_clean()
+        organisation.version += 1
         organisation._history_user = actor
         organisation.save()
         audit_log(
@@ -167,3 +185,23 @@ def membership_revoke(*, actor, membership: Membership) -> None:
         )
         membership._history_user = actor
         membership.delete()
+
+
+def membership_end_all(*, actor, user, organisation: Organisation) -> int:
+    """End every role of the user in the organisation (someone leaves); each is audited.
+    The caller has checked the actor may do this (a beheerder of the organisation)."""
+    with transaction.atomic():
+        ended = 0
+        for membership in Membership.objects.filter(user=user, organisation=organisation):
+            audit_log(
+                actor=actor,
+                organisation=organisation,
+                kind="role.revoked",
+                target=user.email,
+                data={"role": membership.role},
+            )
+            membership._history_user = actor
+            membership.delete()
+            ended += 1
+        user.__dict__.pop("_tenancy_memberships", None)
+        return ended

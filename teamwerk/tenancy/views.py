@@ -63,10 +63,15 @@ def members(request):
         cancelled_at__isnull=True,
         declined_at__isnull=True,
     )
+    account_manager = selectors.user_can(
+        request.user, Action.MANAGE_ORGANISATION, organisation=organisation
+    )
     return render(
         request,
         "tenancy/members.html",
         {
+            "account_manager": account_manager,
+            "only_here": selectors.users_only_in(organisation) if account_manager else set(),
             "organisation": organisation,
             "memberships": memberships,
             "invitations": invitations,
@@ -119,13 +124,37 @@ def organisation_settings(request):
     if organisation is None or not allowed.filter(pk=organisation.pk).exists():
         raise Http404
     form = OrganisationSettingsForm(request.POST or None, instance=organisation)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         organisation.refresh_from_db()
-        services.organisation_update(actor=request.user, organisation=organisation, **changed)
-        messages.success(request, _("Instellingen bewaard."))
-        return redirect("organisation_settings")
-    return render(request, "tenancy/settings.html", {"form": form, "organisation": organisation})
+        try:
+            services.organisation_update(
+                actor=request.user,
+                organisation=organisation,
+                expected_version=form.cleaned_data["version"],
+                **changed,
+            )
+        except services.StaleSettings as error:
+            # Keep the user's input; the next save goes over the version now stored.
+            data = request.POST.copy()
+            organisation.refresh_from_db()
+            data["version"] = organisation.version
+            form = OrganisationSettingsForm(data, instance=organisation)
+            form.is_valid()
+            form.add_error(None, error)
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Instellingen bewaard."))
+            return redirect("organisation_settings")
+    return render(
+        request,
+        "tenancy/settings.html",
+        {"form": form, "organisation": organisation},
+        status=status,
+    )
 
 
 @login_required
@@ -162,5 +191,60 @@ def invitation_resend(request, pk: int):
             request,
             _("Uitnodiging opnieuw verstuurd naar %(email)s; de vorige link werkt niet meer.")
             % {"email": invitation.email},
+        )
+    return redirect("members")
+
+
+def _member_account(request, pk: int):
+    """A user with a role in the organisation the signed-in beheerder manages, or 404."""
+    from teamwerk.accounts.models import User
+
+    organisation = request.organisation
+    allowed = selectors.organisations_for_user(request.user, Action.MANAGE_ORGANISATION)
+    if organisation is None or not allowed.filter(pk=organisation.pk).exists():
+        raise Http404
+    user = User.objects.filter(pk=pk, memberships__organisation=organisation).first()
+    if user is None:
+        raise Http404
+    return organisation, user
+
+
+@login_required
+@require_POST
+def account_mfa_reset(request, pk: int):
+    organisation, user = _member_account(request, pk)
+    try:
+        account_services.user_mfa_reset(actor=request.user, user=user, organisation=organisation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(
+            request,
+            _(
+                "De tweestapsverificatie van %(email)s is gewist. Bij de volgende aanmelding "
+                "stelt die persoon ze opnieuw in."
+            )
+            % {"email": user.email},
+        )
+    return redirect("members")
+
+
+@login_required
+@require_POST
+def account_deactivate(request, pk: int):
+    organisation, user = _member_account(request, pk)
+    try:
+        account_services.user_deactivate(actor=request.user, user=user, organisation=organisation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(
+            request,
+            _("Het account van %(email)s is afgesloten en overal afgemeld.")
+            % {"email": user.email},
         )
     return redirect("members")

@@ -28,6 +28,10 @@ def _noord_invitation(world):
     return {"pk": invitation.pk}
 
 
+def _teamlid_user(world):
+    return {"pk": world.users["teamlid_noord"].pk}
+
+
 URL_ACCESS = {
     "members": Row(only(MANAGERS)),
     "membership_role": Row(
@@ -40,5 +44,8 @@ URL_ACCESS = {
     # Cancelling or resending an invitation to Campus Noord: who manages Campus Noord.
     "invitation_cancel": Row(only(NOORD_MANAGERS), kwargs=_noord_invitation, method="post"),
     "invitation_resend": Row(only(NOORD_MANAGERS), kwargs=_noord_invitation, method="post"),
+    # Resetting a second factor or ending an account: the beheerder of the organisation only.
+    "account_mfa_reset": Row(only({"beheerder": 302}), kwargs=_teamlid_user, method="post"),
+    "account_deactivate": Row(only({"beheerder": 302}), kwargs=_teamlid_user, method="post"),
     "organisation_settings": Row(only({"beheerder": 200, "beheerder_stichting": 200})),
 }

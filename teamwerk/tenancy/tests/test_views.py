@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -72,6 +74,7 @@ def test_beheerder_changes_organisation_settings(client_for, world):
             "region": "BE-VL",
             "hours_per_fte": 1650,
             "require_mfa_for_admins": "",
+            "version": world.organisation.version,
         },
     )
     assert response.status_code == 302
@@ -91,3 +94,69 @@ def test_school_switch_ignores_foreign_redirects(client_for, world):
         "/school/kiezen/", {"school": world.zuid.pk, "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_a_stale_settings_form_is_refused_and_keeps_the_input(client_for, world):
+    client = client_for("beheerder")
+    page = client.get("/organisatie/instellingen/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    data = {
+        "name": world.organisation.name,
+        "kind": world.organisation.kind,
+        "region": world.organisation.region,
+        "hours_per_fte": 1600,
+        "version": version,
+    }
+    # Someone else saves first.
+    assert (
+        client.post("/organisatie/instellingen/", {**data, "hours_per_fte": 1650}).status_code
+        == 302
+    )
+    response = client.post("/organisatie/instellingen/", {**data, "name": "Mijn nieuwe naam"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Iemand anders heeft de instellingen intussen bewaard" in page
+    assert 'value="Mijn nieuwe naam"' in page
+    world.organisation.refresh_from_db()
+    assert world.organisation.name != "Mijn nieuwe naam"
+    assert world.organisation.hours_per_fte == 1650
+    # Saving again from the kept form goes through.
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = client.post(
+        "/organisatie/instellingen/", {**data, "name": "Mijn nieuwe naam", "version": version}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", "100000000", "1e20", "abc"])
+def test_hours_per_fte_out_of_range_is_refused_with_a_message(client_for, world, hours):
+    client = client_for("beheerder")
+    page = client.get("/organisatie/instellingen/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = client.post(
+        "/organisatie/instellingen/",
+        {
+            "name": world.organisation.name,
+            "kind": world.organisation.kind,
+            "region": world.organisation.region,
+            "hours_per_fte": hours,
+            "version": version,
+        },
+    )
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.content.decode() or "is-invalid" in (
+        response.content.decode()
+    )
+    world.organisation.refresh_from_db()
+    assert 1000 <= world.organisation.hours_per_fte <= 2000
+
+
+def test_the_database_refuses_numbers_out_of_range(world):
+    from django.db import IntegrityError, transaction
+
+    from teamwerk.tenancy.models import Organisation, School
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.filter(pk=world.organisation.pk).update(hours_per_fte=100000000)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        School.objects.filter(pk=world.noord.pk).update(ict_hours_available=-1)
