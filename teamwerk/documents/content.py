@@ -36,12 +36,12 @@ class Wording:
         self.terms = {name: value[self.lang] for name, value in terms.items()}
         self._data = data
 
-    def _fill(self, text: str) -> str:
-        return text.format(**self.terms)
+    def _fill(self, text: str, **extra: str) -> str:
+        return text.format(**self.terms, **extra)
 
-    def text(self, section: str, key: str) -> str:
+    def text(self, section: str, key: str, **extra: str) -> str:
         entry = self._data.get(section, {}).get(key)
-        return self._fill(entry[self.lang]) if entry else ""
+        return self._fill(entry[self.lang], **extra) if entry else ""
 
     def domain(self, code: str, key: str) -> str:
         entry = self._data["domains"].get(code, {}).get(key)

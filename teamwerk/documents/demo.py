@@ -1,5 +1,6 @@
 """Demo documents: Campus Noord has recorded job descriptions for two people and a recorded
-work-distribution plan. Seeding twice changes nothing."""
+work-distribution plan; Campus Zuid has a vacancy draft from its step 6 (the tasks it
+recruits for, with the digitalisation-lead profile). Seeding twice changes nothing."""
 
 from __future__ import annotations
 
@@ -8,13 +9,38 @@ from teamwerk.tenancy.models import School
 from teamwerk.tenancy.selectors import current_school_year
 
 from . import services
-from .models import DocumentKind, RecordedDocument
+from .models import DocumentKind, RecordedDocument, Vacancy
 
 ICT_NOORD = "ict.noord@scholengroep-demo.be"
+DIRECTIE_ZUID = "directie.zuid@scholengroep-demo.be"
 RECORDED_PEOPLE = ("ict.noord@scholengroep-demo.be", "teamlid.noord@scholengroep-demo.be")
 
 
 def seed(context: dict) -> None:
+    _seed_noord()
+    _seed_zuid()
+
+
+def _seed_zuid() -> None:
+    from teamwerk.catalogue.models import Profile
+
+    school = School.objects.filter(name="Campus Zuid").select_related("organisation").first()
+    actor = User.objects.filter(email=DIRECTIE_ZUID).first()
+    if school is None or actor is None or Vacancy.objects.filter(school=school).exists():
+        return
+    from .selectors import recruit_tasks
+
+    year = current_school_year(school.organisation)
+    services.vacancy_create(
+        actor=actor,
+        school=school,
+        school_year=year,
+        planned_tasks=recruit_tasks(school, year),
+        profile=Profile.objects.filter(code="DIGI_LEAD").first(),
+    )
+
+
+def _seed_noord() -> None:
     school = School.objects.filter(name="Campus Noord").select_related("organisation").first()
     actor = User.objects.filter(email=ICT_NOORD).first()
     if school is None or actor is None:

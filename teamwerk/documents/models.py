@@ -7,7 +7,10 @@ versions that a school recorded as agreed.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -138,3 +141,80 @@ class RecordedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.school_id} {self.person_id} {self.recorded_at:%Y-%m-%d}"
+
+
+TEXT_LIMIT = 5000
+
+
+class Vacancy(models.Model):
+    """A draft vacancy and profile for a role to recruit (step 6): every section is text the
+    school edits before downloading; the draft is kept."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey("tenancy.School", on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey(
+        "tenancy.SchoolYear", on_delete=models.PROTECT, related_name="+"
+    )
+    profile = models.ForeignKey(
+        "catalogue.Profile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("rolprofiel"),
+    )
+    planned_tasks = models.ManyToManyField(
+        "planning.PlannedTask", blank=True, related_name="+", verbose_name=_("taken")
+    )
+    title = models.CharField(_("titel van de vacature"), max_length=200)
+    context = models.TextField(_("de school en haar context"), blank=True)
+    role = models.TextField(_("de rol"), blank=True)
+    profile_text = models.TextField(_("profiel en competenties"), blank=True)
+    tasks_text = models.TextField(_("taken"), blank=True)
+    fte = models.DecimalField(
+        _("omvang (FTE)"),
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1.0"))],
+    )
+    hours_per_year = models.PositiveIntegerField(
+        _("uren per schooljaar"),
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    duration = models.CharField(_("duur"), max_length=200, blank=True)
+    presence = models.CharField(_("aanwezigheid op school"), max_length=200, blank=True)
+    start = models.CharField(_("start"), max_length=200, blank=True)
+    how_to_apply = models.TextField(_("hoe solliciteren"), blank=True)
+    timeline_internal = models.CharField(_("interne ronde"), max_length=300, blank=True)
+    timeline_external = models.CharField(_("externe ronde"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = "school"
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fte__gte=Decimal("0.1")) & Q(fte__lte=Decimal("1.0")),
+                name="vacancy_fte_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_year__gte=1) & Q(hours_per_year__lte=2000),
+                name="vacancy_hours_in_range",
+            ),
+        ]
+        verbose_name = _("vacature")
+        verbose_name_plural = _("vacatures")
+
+    def __str__(self) -> str:
+        return self.title

@@ -263,6 +263,23 @@ def plan_template_bytes() -> bytes:
     return _to_bytes(doc)
 
 
+@lru_cache(maxsize=1)
+def vacancy_template_bytes() -> bytes:
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.title = "Teamwerk"
+    doc.add_heading("{{ d.title }}", 0)
+    _header_table(doc, [])
+    doc.add_paragraph("{%p for s in d.sections %}")
+    doc.add_heading("{{ s.heading }}", 1)
+    doc.add_paragraph("{%p for line in s.lines %}")
+    doc.add_paragraph("{{ line }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
+    return _to_bytes(doc)
+
+
 def render_docx(template: bytes, data) -> bytes:
     from docxtpl import DocxTemplate
 
@@ -325,6 +342,16 @@ def jobs_pdf(jobs: list, school_name: str) -> bytes:
 
 def plan_pdf(plan) -> bytes:
     return html_to_pdf(plan_html(plan))
+
+
+def vacancy_docx(document) -> bytes:
+    return render_docx(vacancy_template_bytes(), document)
+
+
+def vacancy_pdf(document) -> bytes:
+    return html_to_pdf(
+        render_to_string("documents/vacancy_print.html", _context(d=document, title=document.title))
+    )
 
 
 def jobs_zip(jobs: list) -> bytes:

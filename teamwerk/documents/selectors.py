@@ -606,3 +606,129 @@ def changes_since(recorded: dict, current: dict) -> list[str]:
     ):
         lines.append(_("De afspraken van het team zijn gewijzigd."))
     return lines
+
+
+# ----------------------------------------------------------------------------- vacancies
+
+
+def recruit_tasks(school: School, school_year: SchoolYear) -> list:
+    """The tasks of the school's plan marked "aanwerven" for this year (step 6)."""
+    from teamwerk.planning.models import Horizon, PlannedTask, Sourcing
+
+    return list(
+        PlannedTask.objects.filter(
+            plan__school=school,
+            plan__school_year=school_year,
+            applies=True,
+            horizon__in=["", Horizon.NOW],
+            sourcing=Sourcing.RECRUIT,
+        )
+        .select_related("task__domain")
+        .order_by("task__domain__order", "task__code")
+    )
+
+
+def vacancies_for_school(user, school: School):
+    from .models import Vacancy
+
+    return (
+        Vacancy.objects.for_user(user, Action.EDIT)
+        .filter(school=school)
+        .select_related("profile")
+        .defer("context", "role", "profile_text", "tasks_text", "how_to_apply")
+    )
+
+
+def vacancy_get(user, pk):
+    """A vacancy draft: for who edits the school's ICT work; anyone else 404."""
+    from .models import Vacancy
+
+    try:
+        return (
+            Vacancy.objects.for_user(user, Action.EDIT)
+            .select_related("school__organisation", "school_year", "profile")
+            .get(pk=pk)
+        )
+    except (Vacancy.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def vacancy_defaults(school: School, school_year: SchoolYear, planned_tasks, profile) -> dict:
+    """The first text of every section, from the tasks, the profile and the standard wording."""
+    organisation = school.organisation
+    wording = Wording(organisation.region)
+    fill = {"school": school.name, "board": organisation.name}
+    team = _team()
+    hours = sum((team.task_hours(item) for item in planned_tasks), ZERO)
+    per_fte = Decimal(organisation.hours_per_fte or 1600)
+    fte = min(Decimal("1.0"), max(Decimal("0.1"), (hours / per_fte).quantize(Decimal("0.1"))))
+    competences = [
+        c.get(wording.lang) or c.get("nl", "") for c in (profile.competences if profile else [])
+    ]
+    title = profile.name if profile else planned_tasks[0].task.title
+    role = wording.text("vacancy", "role")
+    if profile is not None:
+        role = f"{profile.description}\n\n{role}"
+    return {
+        "title": title[:200],
+        "context": wording.text("vacancy", "context", **fill),
+        "role": role,
+        "profile_text": "\n".join(f"- {c}" for c in competences),
+        "tasks_text": "\n".join(
+            f"- {item.task.code} {item.task.title} ({hours_text(team.task_hours(item))} u)"
+            for item in planned_tasks
+        ),
+        "fte": fte,
+        "hours_per_year": max(1, min(2000, int(hours) or 1)),
+        "duration": wording.text("vacancy", "duration"),
+        "presence": wording.text("vacancy", "presence"),
+        "start": day_text(dt.date(school_year.start_year + 1, 9, 1)),
+        "how_to_apply": wording.text("vacancy", "how_to_apply"),
+        "timeline_internal": wording.text("vacancy", "timeline_internal"),
+        "timeline_external": wording.text("vacancy", "timeline_external"),
+    }
+
+
+@dataclass
+class VacancySection:
+    heading: str
+    lines: list[str]
+
+
+@dataclass
+class VacancyDocument:
+    header: Header
+    title: str
+    sections: list[VacancySection]
+
+
+def vacancy_document(vacancy) -> VacancyDocument:
+    def lines(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.strip()] or ["—"]
+
+    terms = [
+        _("Omvang: %(fte)s FTE (%(hours)s uur per schooljaar)")
+        % {"fte": hours_text(vacancy.fte), "hours": vacancy.hours_per_year},
+        _("Duur: %(value)s") % {"value": vacancy.duration or "—"},
+        _("Aanwezigheid: %(value)s") % {"value": vacancy.presence or "—"},
+        _("Start: %(value)s") % {"value": vacancy.start or "—"},
+    ]
+    return VacancyDocument(
+        header=header_for(vacancy.school, vacancy.school.organisation, vacancy.school_year),
+        title=vacancy.title,
+        sections=[
+            VacancySection(_("De school en haar context"), lines(vacancy.context)),
+            VacancySection(_("De rol"), lines(vacancy.role)),
+            VacancySection(_("Profiel en competenties"), lines(vacancy.profile_text)),
+            VacancySection(_("Taken"), lines(vacancy.tasks_text)),
+            VacancySection(_("Voorwaarden"), terms),
+            VacancySection(_("Hoe solliciteren"), lines(vacancy.how_to_apply)),
+            VacancySection(
+                _("Tijdpad"),
+                [
+                    _("Interne ronde: %(value)s") % {"value": vacancy.timeline_internal or "—"},
+                    _("Externe ronde: %(value)s") % {"value": vacancy.timeline_external or "—"},
+                ],
+            ),
+        ],
+    )

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from teamwerk.accounts.services import audit_log
 from teamwerk.tenancy.models import School, SchoolYear
 
 from . import render, selectors
-from .models import DocumentKind, JobDescriptionInfo, RecordedDocument, SchoolDocumentSettings
+from .models import (
+    DocumentKind,
+    JobDescriptionInfo,
+    RecordedDocument,
+    SchoolDocumentSettings,
+    Vacancy,
+)
 
 
 def _require_manage(actor, school: School) -> None:
@@ -101,3 +108,68 @@ def document_record(
             data={"document": recorded.pk, "kind": kind},
         )
         return recorded
+
+
+# ---------------------------------------------------------------------------- vacancies
+
+VACANCY_TEXT_FIELDS = (
+    "title",
+    "context",
+    "role",
+    "profile_text",
+    "tasks_text",
+    "fte",
+    "hours_per_year",
+    "duration",
+    "presence",
+    "start",
+    "how_to_apply",
+    "timeline_internal",
+    "timeline_external",
+)
+
+
+def vacancy_create(
+    *, actor, school: School, school_year: SchoolYear, planned_tasks, profile=None
+) -> Vacancy:
+    """A draft vacancy from the tasks to recruit for and/or a role profile, with every
+    section filled in from the data; the school edits it before downloading."""
+    _require_manage(actor, school)
+    planned_tasks = list(planned_tasks)
+    if any(item.school_id != school.pk for item in planned_tasks):
+        raise PermissionDenied
+    if not planned_tasks and profile is None:
+        raise ValidationError(_("Kies minstens één taak of een rolprofiel."))
+    draft = selectors.vacancy_defaults(school, school_year, planned_tasks, profile)
+    with transaction.atomic():
+        vacancy = Vacancy(
+            organisation_id=school.organisation_id,
+            school=school,
+            school_year=school_year,
+            profile=profile,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **draft,
+        )
+        _clean_save(vacancy, actor)
+        vacancy.planned_tasks.set(planned_tasks)
+        return vacancy
+
+
+def vacancy_update(*, actor, vacancy: Vacancy, expected_version: int | None = None, **fields):
+    unknown = set(fields) - set(VACANCY_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _require_manage(actor, vacancy.school)
+    with transaction.atomic():
+        current = Vacancy.objects.select_for_update().filter(pk=vacancy.pk).first()
+        if current is None:
+            raise ValidationError(_("Deze vacature bestaat niet meer."))
+        if expected_version is not None and current.version != expected_version:
+            raise ValidationError(
+                _("Iemand anders heeft deze vacature intussen bewaard. Herlaad de pagina.")
+            )
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.version += 1
+        _clean_save(current, actor)
+        return current

@@ -41,4 +41,11 @@ urlpatterns = [
         name="documents_group_plan_file",
     ),
     path("vastgelegd/<int:pk>/<str:fmt>/", views.recorded_file, name="documents_recorded_file"),
+    path(
+        "school/<int:school_id>/vacature/nieuw/",
+        views.vacancy_start,
+        name="documents_vacancy_start",
+    ),
+    path("vacature/<int:pk>/", views.vacancy_edit, name="documents_vacancy"),
+    path("vacature/<int:pk>/<str:fmt>/", views.vacancy_file, name="documents_vacancy_file"),
 ]

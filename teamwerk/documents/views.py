@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from teamwerk.tenancy.selectors import current_school_year
 
 from . import render as files
 from . import selectors, services
-from .forms import DocumentSettingsForm, JobInfoForm
+from .forms import DocumentSettingsForm, JobInfoForm, VacancyForm, VacancyStartForm
 from .models import DocumentKind
 
 FORMATS = {"docx": files.DOCX_TYPE, "pdf": "application/pdf"}
@@ -78,6 +78,9 @@ def index(request):
             "last_plan": last_plan,
             "plan_changes": plan_changes,
             "organisation": school.organisation,
+            "vacancies": list(selectors.vacancies_for_school(request.user, school))
+            if manage
+            else [],
         },
     )
 
@@ -87,7 +90,9 @@ def settings_edit(request, school_id: int):
     school = selectors.document_school_get(request.user, school_id)
     _require_manage(request.user, school)
     current = selectors.settings_for(school)
-    form = DocumentSettingsForm(request.POST or None, instance=current)
+    form = DocumentSettingsForm(
+        request.POST if request.method == "POST" else None, instance=current
+    )
     if request.method == "POST" and form.is_valid():
         services.document_settings_save(actor=request.user, school=school, **form.cleaned_data)
         messages.success(request, _("De standaardgegevens van de documenten zijn bewaard."))
@@ -108,7 +113,10 @@ def job_page(request, school_id: int, person_id: int):
     manage = selectors.may_manage(request.user, school)
     form = None
     if manage:
-        form = JobInfoForm(request.POST or None, instance=selectors.job_info_for(person, school))
+        form = JobInfoForm(
+            request.POST if request.method == "POST" else None,
+            instance=selectors.job_info_for(person, school),
+        )
         if request.method == "POST" and form.is_valid():
             services.job_info_save(
                 actor=request.user, school=school, person=person, **form.cleaned_data
@@ -226,4 +234,77 @@ def recorded_file(request, pk: int, fmt: str):
     stamp = timezone.localtime(recorded.recorded_at).strftime("%Y-%m-%d")
     who = recorded.person.full_name if recorded.person else recorded.school.name
     name = files.file_name(recorded.get_kind_display(), who, "vastgelegd", stamp)
+    return _download(content, fmt, name)
+
+
+# ----------------------------------------------------------------------------- vacancies
+
+
+@login_required
+def vacancy_start(request, school_id: int):
+    school = selectors.document_school_get(request.user, school_id)
+    _require_manage(request.user, school)
+    school_year = current_school_year(school.organisation)
+    recruit = selectors.recruit_tasks(school, school_year)
+    form = VacancyStartForm(
+        request.POST if request.method == "POST" else None,
+        recruit=recruit,
+        initial={"tasks": [t.pk for t in recruit]},
+    )
+    if request.method == "POST" and form.is_valid():
+        vacancy = services.vacancy_create(
+            actor=request.user,
+            school=school,
+            school_year=school_year,
+            planned_tasks=form.cleaned_data["tasks"],
+            profile=form.cleaned_data["profile"],
+        )
+        messages.success(request, _("Het ontwerp van de vacature is bewaard. Pas elk deel aan."))
+        return redirect("documents_vacancy", pk=vacancy.pk)
+    return render(
+        request,
+        "documents/vacancy_start.html",
+        {"school": school, "school_year": school_year, "form": form, "recruit": recruit},
+    )
+
+
+@login_required
+def vacancy_edit(request, pk: int):
+    vacancy = selectors.vacancy_get(request.user, pk)
+    form = VacancyForm(request.POST if request.method == "POST" else None, instance=vacancy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_update(
+                actor=request.user,
+                vacancy=vacancy,
+                expected_version=_int(request.POST.get("version")),
+                **{name: form.cleaned_data[name] for name in VacancyForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De vacature is bewaard."))
+            return redirect("documents_vacancy", pk=vacancy.pk)
+    return render(
+        request,
+        "documents/vacancy.html",
+        {"vacancy": vacancy, "school": vacancy.school, "form": form},
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def vacancy_file(request, pk: int, fmt: str):
+    fmt = _fmt(fmt)
+    vacancy = selectors.vacancy_get(request.user, pk)
+    document = selectors.vacancy_document(vacancy)
+    content = files.vacancy_docx(document) if fmt == "docx" else files.vacancy_pdf(document)
+    name = files.file_name("vacature", vacancy.title, vacancy.school.name)
     return _download(content, fmt, name)

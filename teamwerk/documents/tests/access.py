@@ -3,7 +3,8 @@
 Directie, ICT coordinator and beheerder have every document of the school; the teamlid
 (Tom Peeters) only their own job description; the lezer the work-distribution plan only;
 other schools and organisations get 404. The group's plan is for every member of the
-organisation.
+organisation. Vacancy drafts are for who edits the school's ICT work (Campus Zuid's draft:
+its directie, the directeur and the beheerder); everyone else gets 404.
 """
 
 from teamwerk.core.testing.access import NOORD_ROLES, Row, only, signed_in
@@ -38,6 +39,15 @@ def _recorded_plan(world):
     return {"pk": recorded.pk, "fmt": "docx"}
 
 
+def _zuid_vacancy(world, **extra):
+    from teamwerk.documents.models import Vacancy
+
+    return {"pk": Vacancy.objects.filter(school=world.zuid).first().pk, **extra}
+
+
+# The vacancy drafts of Campus Zuid: its directie and the organisation-wide roles.
+ZUID_MANAGE = {"beheerder": 200, "directeur": 200, "directie_zuid": 200}
+
 URL_ACCESS = {
     "documents_index": Row(signed_in()),
     "documents_settings": Row(only(MANAGE_ONLY), kwargs=_noord),
@@ -51,4 +61,7 @@ URL_ACCESS = {
         only(GROUP), kwargs=lambda w: {"organisation_id": w.organisation.pk, "fmt": "docx"}
     ),
     "documents_recorded_file": Row(only(READ_NOORD), kwargs=_recorded_plan),
+    "documents_vacancy_start": Row(only(MANAGE_ONLY), kwargs=_noord),
+    "documents_vacancy": Row(only(ZUID_MANAGE), kwargs=_zuid_vacancy),
+    "documents_vacancy_file": Row(only(ZUID_MANAGE), kwargs=lambda w: _zuid_vacancy(w, fmt="docx")),
 }

@@ -90,3 +90,53 @@ def test_a_teamlid_on_a_phone_sees_only_their_own_description(browser_page, sign
     assert "Ilse Verbeke" not in page.content()
     assert _no_sideways_scroll(page)
     screenshot(page, "documents-5-index-phone")
+
+
+def test_from_step_6_to_a_vacancy(browser_page, sign_in):
+    from django.urls import reverse
+
+    from teamwerk.tenancy.models import School
+
+    zuid = School.objects.get(name="Campus Zuid")
+    page = browser_page
+    sign_in(page, "directie.zuid@scholengroep-demo.be")
+    page.goto(reverse("stappenplan_step", kwargs={"school_id": zuid.pk, "number": 6}))
+    page.click("[data-vacancy-link]")
+    page.wait_for_url("**/vacature/nieuw/")
+    page.select_option("#id_profile", label="Projectleider digitalisering")
+    screenshot(page, "documents-6-vacancy-start")
+    page.click("main form button.btn-primary")
+    page.wait_for_url("**/vacature/*/")
+    assert "Projectleider digitalisering" in page.locator("h1").inner_text()
+    assert "ongewone oplossingen" in page.input_value("#id_profile_text")
+    page.fill("#id_presence", "Minstens vier dagen per week op school")
+    page.click("main form button.btn-primary")
+    page.wait_for_load_state()
+    assert "De vacature is bewaard" in page.content()
+    screenshot(page, "documents-7-vacancy")
+    with page.expect_download() as download_info:
+        page.click("#vacancy-pdf")
+    path = ARTIFACTS / "documents-vacancy.pdf"
+    download_info.value.save_as(str(path))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    assert "Minstens vier dagen per week op school" in text.decode()
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(path),
+            str(ARTIFACTS / "documents-vacancy-page1"),
+        ],
+        check=True,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert _no_sideways_scroll(page)
+    screenshot(page, "documents-8-vacancy-phone")

@@ -423,3 +423,109 @@ def test_step_7_evidence_counts_the_recorded_job_descriptions(client_for, world)
     assert "2 van de" in text
     assert "trekkers hebben een vastgelegde functiebeschrijving met hun mandaten" in text
     assert f'href="{reverse("documents_index")}"' in text
+
+
+# --------------------------------------------------------------------------- vacancies
+
+
+def test_vacancy_from_step_6_with_the_recruit_tasks_and_the_profile(client_for, world):
+    from teamwerk.catalogue.models import Profile
+    from teamwerk.documents.models import Vacancy
+    from teamwerk.documents.selectors import recruit_tasks
+
+    client = client_for("directie_zuid")
+    step = client.get(reverse("stappenplan_step", kwargs={"school_id": world.zuid.pk, "number": 6}))
+    start_url = reverse("documents_vacancy_start", args=[world.zuid.pk])
+    assert start_url in step.content.decode()
+    year = current_school_year(world.organisation)
+    recruit = recruit_tasks(world.zuid, year)
+    profile = Profile.objects.get(code="DIGI_LEAD")
+    response = client.post(start_url, {"tasks": [t.pk for t in recruit], "profile": profile.pk})
+    assert response.status_code == 302
+    vacancy = Vacancy.objects.filter(school=world.zuid).first()
+    assert response["Location"] == reverse("documents_vacancy", args=[vacancy.pk])
+    # The draft carries the profile's competences, including what seed 000 asks of the role.
+    assert "weerstand" in vacancy.profile_text or "verzetten" in vacancy.profile_text
+    assert "ongewone oplossingen" in vacancy.profile_text
+    for item in recruit:
+        assert item.task.code in vacancy.tasks_text
+    # The user edits a section; the draft is saved and the download has it.
+    data = {
+        name: getattr(vacancy, name)
+        for name in (
+            "title",
+            "context",
+            "role",
+            "profile_text",
+            "tasks_text",
+            "fte",
+            "hours_per_year",
+            "duration",
+            "presence",
+            "start",
+            "how_to_apply",
+            "timeline_internal",
+            "timeline_external",
+        )
+    }
+    data.update(presence="Minstens vier dagen per week op school", version=vacancy.version)
+    assert client.post(reverse("documents_vacancy", args=[vacancy.pk]), data).status_code == 302
+    text = docx_text(
+        client.get(reverse("documents_vacancy_file", args=[vacancy.pk, "docx"])).content
+    )
+    for expected in (
+        "De school en haar context",
+        "Profiel en competenties",
+        "Minstens vier dagen per week op school",
+        "Interne ronde",
+        "Externe ronde",
+        "Instellingsnummer",
+    ):
+        assert expected in text
+    pdf = pdf_text(client.get(reverse("documents_vacancy_file", args=[vacancy.pk, "pdf"])).content)
+    assert "Minstens vier dagen per week op school" in pdf
+
+
+def test_vacancy_numbers_are_bounded_and_stale_saves_refused(client_for, world):
+    from teamwerk.documents.models import Vacancy
+
+    vacancy = Vacancy.objects.filter(school=world.zuid).first()
+    client = client_for("directie_zuid")
+    url = reverse("documents_vacancy", args=[vacancy.pk])
+    base = {
+        "title": "Projectleider",
+        "fte": "1.5",
+        "hours_per_year": "100",
+        "version": vacancy.version,
+    }
+    response = client.post(url, base)
+    assert response.status_code == 200
+    assert "1.0" in response.content.decode() or "1,0" in response.content.decode()
+    vacancy.refresh_from_db()
+    assert vacancy.title != "Projectleider"
+    response = client.post(url, {**base, "fte": "0.6", "version": vacancy.version - 1})
+    assert response.status_code == 200
+    assert "intussen bewaard" in response.content.decode()
+    response = client.post(url, {**base, "fte": "0.6", "context": "x" * 5001})
+    assert response.status_code == 200
+
+
+def test_vacancy_needs_a_task_or_a_profile_and_stays_in_its_school(client_for, world):
+    client = client_for("ict_noord")
+    url = reverse("documents_vacancy_start", args=[world.noord.pk])
+    response = client.post(url, {})
+    assert response.status_code == 200
+    assert "Kies minstens één taak of een rolprofiel" in response.content.decode()
+    from teamwerk.documents.models import Vacancy
+
+    zuid = Vacancy.objects.filter(school=world.zuid).first()
+    assert client.get(reverse("documents_vacancy", args=[zuid.pk])).status_code == 404
+    assert client_for("teamlid_noord").get(url).status_code == 403
+
+
+def test_demo_has_a_vacancy_draft_at_zuid(world):
+    from teamwerk.documents.models import Vacancy
+
+    vacancy = Vacancy.objects.get(school=world.zuid)
+    assert vacancy.profile.code == "DIGI_LEAD"
+    assert vacancy.profile_text.count("\n") >= 8
