@@ -73,6 +73,11 @@ class ProposalForm(BootstrapFormMixin, forms.Form):
             "Zonder dit vinkje gaat niemand boven de eigen uren; wat niet past, blijft open."
         ),
     )
+    more_time = forms.BooleanField(
+        label=_("Geef de assistent meer rekentijd"),
+        required=False,
+        help_text=_("Het voorstel is dan later klaar (ongeveer vier keer zo lang rekenen)."),
+    )
 
     def __init__(self, *args, user, plan: TaskPlan | None, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +107,7 @@ class ProposalForm(BootstrapFormMixin, forms.Form):
             continuity=data["continuity"],
             balance=data["balance"],
             allow_overload=data["allow_overload"],
+            more_time=data["more_time"],
         )
 
 
@@ -121,10 +127,18 @@ class WhatIfForm(BootstrapFormMixin, forms.Form):
         label=_("Iemand mag boven de eigen ICT-uren uitkomen als het niet anders kan"),
         required=False,
     )
+    more_time = forms.BooleanField(
+        label=_("Geef de assistent meer rekentijd"),
+        required=False,
+        help_text=_("Het voorstel is dan later klaar (ongeveer vier keer zo lang rekenen)."),
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
 
     def to_options(self) -> ProposalOptions:
-        return ProposalOptions(allow_overload=self.cleaned_data["allow_overload"])
+        return ProposalOptions(
+            allow_overload=self.cleaned_data["allow_overload"],
+            more_time=self.cleaned_data["more_time"],
+        )

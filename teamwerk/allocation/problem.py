@@ -61,6 +61,20 @@ BALANCE_WEIGHT = {"laag": 0.5, "middel": 2.0, "hoog": 6.0}
 SCHOOL_TIME_LIMIT_S = 2.0
 GROUP_TIME_LIMIT_S = 8.0
 SOLVER_SEED = 7
+# "More time" (offered when a run found no distribution in time) multiplies the limit.
+MORE_TIME_FACTOR = 4
+# Progress (%) of a run when each phase of the engine starts: trekkers, then back-ups.
+# The run page names the phase from these numbers (selectors.progress_phase).
+PHASE_PROGRESS: dict[tuple[str, str], int] = {
+    ("owners", "prepare"): 15,
+    ("owners", "start"): 18,
+    ("owners", "search"): 22,
+    ("owners", "explain"): 45,
+    ("backups", "prepare"): 50,
+    ("backups", "start"): 53,
+    ("backups", "search"): 57,
+    ("backups", "explain"): 85,
+}
 # Share of the time for the trekkers; the back-ups (the harder packing) get the rest.
 OWNER_PHASE_SHARE = 0.4
 # Above this many candidate (person, task, role) pairs the solver skips its slow presolve.
@@ -77,6 +91,7 @@ class ProposalOptions:
     continuity: str = "middel"
     balance: str = "middel"
     allow_overload: bool = False
+    more_time: bool = False  # MORE_TIME_FACTOR times the usual time limit
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -102,6 +117,7 @@ class ProposalOptions:
             continuity=level("continuity"),
             balance=level("balance"),
             allow_overload=bool(data.get("allow_overload")),
+            more_time=bool(data.get("more_time")),
         )
 
     def weights(self) -> Weights:
@@ -683,11 +699,13 @@ def greedy_start(problem: Problem, start: dict | None = None) -> dict[int, TaskA
     }
 
 
-def _solve_from(problem: Problem, time_limit_s: float, hint: dict) -> Solution:
+def _solve_from(
+    problem: Problem, time_limit_s: float, hint: dict, on_phase: Callable[[str], None] | None = None
+) -> Solution:
     """Solve from a start, and never end up worse than that start: if time runs out before
     the solver beats it, the start itself is explained and returned."""
     options = solver_options(time_limit_s, problem)
-    solution = solve(problem, options, hint=hint)
+    solution = solve(problem, options, hint=hint, on_phase=on_phase)
     if solution.status not in ("optimal", "feasible"):
         return solution
     start_value = evaluate(problem, hint).objective
@@ -758,13 +776,20 @@ def solve_owners_first(
         tid: TaskAssignment(*a) if not isinstance(a, TaskAssignment) else a
         for tid, a in problem.current.items()
     }
+
+    def phase_progress(role: str) -> Callable[[str], None] | None:
+        if on_progress is None:
+            return None
+        return lambda phase: on_progress(PHASE_PROGRESS[role, phase])
+
     first = _solve_from(
         owners_problem,
         time_limit_s * OWNER_PHASE_SHARE,
         greedy_start(owners_problem, {t: (a.owner, ()) for t, a in current.items()}),
+        phase_progress("owners"),
     )
-    if on_progress:
-        on_progress(50)
+    if first.status == "unknown":
+        return first  # no distribution yet: say so, rather than spend the time again
     if first.status not in ("optimal", "feasible"):
         return solve(problem, solver_options(time_limit_s, problem))
     chosen_owners = tuple(
@@ -784,6 +809,7 @@ def solve_owners_first(
         backups_problem,
         time_limit_s * (1 - OWNER_PHASE_SHARE),
         greedy_start(backups_problem, start),
+        phase_progress("backups"),
     )
     if on_progress:
         on_progress(90)

@@ -560,6 +560,14 @@ def notes_text(result: dict, *, names: dict, tasks: dict) -> list[str]:
                 )
                 % {"count": int(message["value"] or 0)}
             )
+        elif message["code"] == "time_limit_start_solution":
+            lines.append(
+                _(
+                    "De rekentijd was op voor de assistent de eerste verdeling kon verbeteren. "
+                    "Die verdeling voldoet aan alle regels, maar is misschien niet de beste: "
+                    "probeer opnieuw met meer rekentijd."
+                )
+            )
         elif message["code"] == "time_limit_before_first_solution":
             lines.append(
                 _("De rekentijd was op voor er een voorstel was; alleen wat vastligt, is ingevuld.")
@@ -594,6 +602,17 @@ def failure_text(run: ProposalRun) -> str:
         )
     if error == "person_not_in_team":
         return _("Deze persoon heeft geen ICT-uren en geen taken (meer) in deze school.")
+    if error == "no_solution_yet":
+        if offers_more_time(run):
+            return _(
+                "Binnen de rekentijd vond de assistent nog geen verdeling die aan alle regels "
+                "voldoet. Dat betekent niet dat er geen is: probeer opnieuw met meer rekentijd."
+            )
+        return _(
+            "Ook met meer rekentijd vond de assistent nog geen verdeling die aan alle regels "
+            "voldoet. Dat betekent niet dat er geen is: zet minder taken of mensen vast en "
+            "probeer opnieuw."
+        )
     if error == "solver":
         return _(
             "Met deze keuzes kon de assistent geen verdeling maken. Zet minder vast of sta "
@@ -646,4 +665,37 @@ def options_summary(run: ProposalRun) -> list[str]:
         lines.append(_("Overuren mogen als het niet anders kan."))
     else:
         lines.append(_("Niemand gaat boven de eigen ICT-uren."))
+    if (run.options or {}).get("more_time"):
+        lines.append(_("Met meer rekentijd."))
     return lines
+
+
+def offers_more_time(run: ProposalRun) -> bool:
+    """A run that ran out of time before any distribution: offer one with more time."""
+    options = run.options or {}
+    return (run.result or {}).get("error") == "no_solution_yet" and not options.get("more_time")
+
+
+def progress_phase(run: ProposalRun) -> str:
+    """What the running assistant is doing now, read from its progress (PHASE_PROGRESS)."""
+    from .problem import PHASE_PROGRESS
+
+    started = [key for key, percent in PHASE_PROGRESS.items() if percent <= run.progress]
+    if not started:
+        return _("De gegevens van de school worden gelezen.")
+    role, phase = max(started, key=lambda key: PHASE_PROGRESS[key])
+    if role == "owners":
+        texts = {
+            "prepare": _("Trekkers: wie komt in aanmerking voor welke taak."),
+            "start": _("Trekkers: een eerste verdeling die aan alle regels voldoet."),
+            "search": _("Trekkers: de assistent zoekt een betere verdeling."),
+            "explain": _("Trekkers: de keuzes worden uitgelegd."),
+        }
+    else:
+        texts = {
+            "prepare": _("Back-ups: wie komt in aanmerking voor welke taak."),
+            "start": _("Back-ups: een eerste verdeling die aan alle regels voldoet."),
+            "search": _("Back-ups: de assistent zoekt een betere verdeling."),
+            "explain": _("Back-ups: de keuzes worden uitgelegd."),
+        }
+    return texts[phase]

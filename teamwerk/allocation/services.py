@@ -173,6 +173,8 @@ def _compute(run: ProposalRun) -> dict:
     else:
         built = builder.build_problem(run.school, run.school_year, options=options)
         time_limit = builder.SCHOOL_TIME_LIMIT_S
+    if options.more_time:
+        time_limit *= builder.MORE_TIME_FACTOR
     _progress(run, 15)
     if built.plan_id is None:
         return {"error": "no_plan"}
@@ -186,6 +188,9 @@ def _compute(run: ProposalRun) -> dict:
     solution = builder.solve_owners_first(
         problem, time_limit_s=time_limit, on_progress=lambda p: _progress(run, p)
     )
+    if solution.status == "unknown":
+        # Out of time before any distribution that keeps the rules: not "impossible".
+        return {"error": "no_solution_yet", "time_limit_s": time_limit}
     if solution.status in ("invalid", "infeasible"):
         return {
             "error": "solver",

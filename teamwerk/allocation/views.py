@@ -108,6 +108,8 @@ def start(request):
         user=request.user,
         plan=plan,
         people=people,
+        # "Try again with more time" after a run that found nothing in time.
+        initial={"more_time": request.GET.get("meer_tijd") == "1"},
     )
     if request.method == "POST" and plan is not None and form.is_valid():
         run = services.proposal_start(
@@ -147,6 +149,8 @@ def whatif(request):
     initial = {}
     if request.method == "GET" and request.GET.get("persoon", "").isdigit():
         initial["person"] = int(request.GET["persoon"])
+    if request.method == "GET" and request.GET.get("meer_tijd") == "1":
+        initial["more_time"] = True
     form = WhatIfForm(
         request.POST if request.method == "POST" else None, people=people, initial=initial
     )
@@ -181,6 +185,7 @@ def run_detail(request, pk):
         "can_run": services.may_run(request.user, school=run.school, organisation=run.organisation),
         "status_label": selectors.status_label(run),
         "options_summary": selectors.options_summary(run),
+        "phase": selectors.progress_phase(run),
     }
     if run.status == RunStatus.DONE:
         context["page"] = selectors.proposal_page(
@@ -188,6 +193,7 @@ def run_detail(request, pk):
         )
     elif run.is_finished:
         context["failure"] = selectors.failure_text(run)
+        context["more_time"] = selectors.offers_more_time(run)
     return render(request, "allocation/run.html", context)
 
 
@@ -206,7 +212,11 @@ def run_progress(request, pk):
     return render(
         request,
         "allocation/run.html#progress",
-        {"run": run, "status_label": selectors.status_label(run)},
+        {
+            "run": run,
+            "status_label": selectors.status_label(run),
+            "phase": selectors.progress_phase(run),
+        },
     )
 
 

@@ -63,7 +63,7 @@ def build_model(prepared: Prepared, deadline: Deadline | None = None) -> BuiltMo
     offset = 0
 
     for index, task in enumerate(problem.tasks):
-        if index % 64 == 0 and deadline is not None and deadline.passed():
+        if index % 16 == 0 and deadline is not None and deadline.passed():
             raise ModelTimeout
         for role, candidates, variables, missing in (
             (Role.OWNER, prepared.owner_candidates, built.owner, built.owner_missing),
@@ -328,10 +328,10 @@ def _fallback(prepared: Prepared) -> dict[Id, TaskAssignment]:
 
 
 # Seconds kept back for the explanation at the end: a base plus a little per candidate
-# pair (measured: 1.2 s for 165,000 pairs on a loaded 2-core machine), at most a share of
+# pair (measured: 1.2-2.5 s for 165,000 pairs on a loaded 2-core machine), at most a share of
 # the limit.
 EXPLAIN_RESERVE_S = 0.2
-EXPLAIN_RESERVE_PER_PAIR_S = 8e-6
+EXPLAIN_RESERVE_PER_PAIR_S = 1.5e-5
 EXPLAIN_RESERVE_SHARE = 0.3
 
 PHASES = ("prepare", "start", "search", "improve", "explain")
