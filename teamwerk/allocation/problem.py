@@ -235,7 +235,7 @@ def group_snapshot(organisation: Organisation, school_year: SchoolYear) -> TeamS
         )
         .order_by("last_name", "first_name", "pk")
     )
-    skills = SkillMap.for_people([p.pk for p in people])
+    skills = SkillMap.for_figures([p.pk for p in people])
     owners = {a.planned_task_id: a.person_id for a in assignments if a.role == AssignmentRole.OWNER}
     backups: dict[int, list[int]] = defaultdict(list)
     for assignment in assignments:

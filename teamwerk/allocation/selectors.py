@@ -14,6 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from teamwerk.team.models import Assignment, AssignmentRole, Availability, Person
+from teamwerk.team.selectors import ratings_shown_from_result
 from teamwerk.tenancy.models import Organisation, School
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import user_can
@@ -222,6 +223,8 @@ def proposal_page(user, run: ProposalRun, *, show_all: bool = False) -> Proposal
         else user_can(user, Action.VIEW_SENSITIVE, organisation=run.organisation)
     )
     names = {p["id"]: p["name"] for p in result.get("people", [])}
+    # The proposal is built from ratings; with show_skills it shows them too.
+    ratings_shown_from_result(user, list(names), with_values=show_skills)
     hours_of = {p["id"]: p["hours_available"] for p in result.get("people", [])}
     decisions = {
         d.planned_task_id: d for d in run.decisions.select_related("accepted_by").order_by("pk")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.utils.cache import add_never_cache_headers
+from teamwerk.core.sensitive import make_no_store
 
 
 def no_store(view):
@@ -13,8 +13,7 @@ def no_store(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        make_no_store(response)
         return response
 
     return wrapped

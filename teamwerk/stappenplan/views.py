@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teamwerk.accounts.services import audit_log
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import has_group_view, user_can
 
@@ -198,6 +199,13 @@ def route_pdf(request, school_id: int):
     response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
     filename = f"stappenplan-{slugify(school.name)}-{today:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit_log(
+        actor=request.user,
+        organisation=school.organisation,
+        kind="stappenplan.exported",
+        target=school.name,
+        data={"school": school.pk, "file": filename},
+    )
     return response
 
 

@@ -525,6 +525,63 @@ def parse_people(table: list[tuple[int, list]], *, profiles: dict[str, str]) -> 
     return result
 
 
+# --------------------------------------------------------------------------- matching
+
+
+class Match:
+    """What confirming a checked row does with the team list."""
+
+    NEW = "new"  # nobody of the organisation has this address: a new person
+    UPDATE = "update"  # someone who already works in this school: their details are updated
+    ATTACH = "attach"  # someone of another school, whose ratings the user already reads
+
+
+def other_school_message(email: str) -> str:
+    return _(
+        "%(email)s hoort bij iemand die in een andere school van de organisatie werkt. "
+        "Alleen wie de gegevens van die persoon al mag zien (de directie van beide scholen, "
+        "of iemand met een rol voor de hele organisatie) kan hem of haar aan deze school "
+        "toevoegen."
+    ) % {"email": email}
+
+
+def match_rows(*, actor, school, rows: list[PersonRow]) -> tuple[dict[int, str], list[Problem]]:
+    """Per row number what confirming would do (``Match``), and the rows that are refused.
+
+    Only people of this organisation are matched, by address: a person or account of another
+    organisation is never looked at, so the row reads exactly like an unknown address (a new
+    person). Someone of this organisation who does not work in this school is attached only
+    when the user may already read their ratings (``may_assess``); otherwise the row is
+    refused, because a place in this school would let this school's directie and ICT
+    coordinator read them."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Availability, Person
+    from .selectors import may_assess
+
+    emails = [r.email for r in rows if r.email]
+    here = Availability.objects.filter(person=OuterRef("pk"), school=school)
+    known = {
+        p.email: p
+        for p in Person.objects.filter(
+            organisation_id=school.organisation_id, email__in=emails
+        ).annotate(works_here=Exists(here))
+    }
+    matches: dict[int, str] = {}
+    problems: list[Problem] = []
+    for row in rows:
+        person = known.get(row.email) if row.email else None
+        if person is None:
+            matches[row.row] = Match.NEW
+        elif person.works_here:
+            matches[row.row] = Match.UPDATE
+        elif actor is None or may_assess(actor, person):
+            matches[row.row] = Match.ATTACH
+        else:
+            problems.append(Problem(row.row, None, "", other_school_message(row.email)))
+    return matches, problems
+
+
 FORMULA_START = ("=", "+", "@")
 
 

@@ -85,7 +85,7 @@ def row_cells(
             if skill is not None:
                 if skill.expertise >= 2 and skill.motivation >= 2:
                     classes += " fit"
-                hint += f"<small>{skill.expertise}·{skill.motivation}</small>"
+                hint += f"<small data-rating>{skill.expertise}·{skill.motivation}</small>"
         inner = text + hint if (text or hint) else none_text
         if editable:
             inner = f'<button data-p="{pk}">{inner}</button>'

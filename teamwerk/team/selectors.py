@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from teamwerk.catalogue.models import Domain
+from teamwerk.core.sensitive import mark_sensitive
 from teamwerk.planning.models import Horizon, PlannedTask, Sourcing, TaskPlan
 from teamwerk.tenancy.models import School, SchoolYear
 from teamwerk.tenancy.querysets import scope_for
@@ -157,6 +158,51 @@ def my_person(user, organisation) -> Person | None:
     return Person.objects.filter(organisation=organisation, user=user).first()
 
 
+# ------------------------------------------------------------------ who reads ratings
+#
+# Ratings (expertise, motivation, development wishes) are personal data. Who may read a
+# person's ratings is decided here, in ``may_assess`` / ``Competence.objects.for_user`` (the
+# same rule, held equal by a test), and every read of ratings goes through ``ratings_for``
+# (one user's view) or ``ratings_for_figures`` (figures and the optimiser, which show no
+# single rating to someone who may not read it). Both mark the response ``no-store``; a
+# user's read of someone else's ratings is audited (``ratings.viewed``, once a day per
+# person).
+
+
+def ratings_for(user, person_ids=None) -> QuerySet[Competence]:
+    """The ratings this user may read (optionally of these people only). Marks the response
+    as sensitive; the callers that show them record the read (``record_ratings_read``)."""
+    mark_sensitive()
+    ratings = Competence.objects.for_user(user)
+    if person_ids is not None:
+        ratings = ratings.filter(person_id__in=list(person_ids))
+    return ratings
+
+
+def ratings_for_figures(person_ids) -> QuerySet[Competence]:
+    """Ratings for counted figures and the optimiser, not for showing one person's answers.
+    The caller has checked the user may view the school; the response is still kept out of
+    caches, because figures such as "only one person knows this" are derived from them."""
+    mark_sensitive()
+    return Competence.objects.filter(person_id__in=list(person_ids))
+
+
+def ratings_shown_from_result(user, person_ids, *, with_values: bool) -> None:
+    """A stored result built from ratings (a proposal of the distribution assistant) is
+    shown: the same marks as reading them. ``with_values``: the ratings themselves are on
+    the page (only for who may read them), not only what follows from them."""
+    mark_sensitive()
+    if with_values:
+        record_ratings_read(user, person_ids)
+
+
+def record_ratings_read(user, person_ids) -> None:
+    """Audit that ``user`` saw the ratings of these people (not their own)."""
+    from .services import ratings_viewed_record
+
+    ratings_viewed_record(actor=user, person_ids=person_ids)
+
+
 def may_assess(user, person: Person) -> bool:
     """Whether the user sees and sets this person's expertise and motivation: the person
     themself, or directie / ICT of a school the person works in."""
@@ -215,11 +261,10 @@ def assessable_person_get(user, pk) -> Person:
 
 
 def competences_of(user, person: Person) -> list[Competence]:
-    return list(
-        Competence.objects.for_user(user)
-        .filter(person=person)
-        .select_related("domain", "task", "set_by")
-    )
+    """One person's ratings as the user may read them (the ratings page)."""
+    rows = list(ratings_for(user, [person.pk]).select_related("domain", "task", "set_by"))
+    record_ratings_read(user, [person.pk])
+    return rows
 
 
 def may_edit(user, school: School) -> bool:
@@ -308,12 +353,20 @@ class SkillMap:
             else:
                 self.by_task[(person_id, task_id)] = skill
 
+    FIELDS = ("person_id", "domain_id", "task_id", "expertise", "motivation")
+
     @classmethod
-    def for_people(cls, person_ids) -> SkillMap:
-        rows = Competence.objects.filter(person_id__in=list(person_ids)).values_list(
-            "person_id", "domain_id", "task_id", "expertise", "motivation"
-        )
-        return cls(rows)
+    def readable(cls, user, person_ids) -> SkillMap:
+        """The ratings of these people that the user may read, to show them (audited)."""
+        skills = cls(ratings_for(user, list(person_ids)).values_list(*cls.FIELDS))
+        shown = {pid for pid, _domain in skills.by_domain} | {pid for pid, _t in skills.by_task}
+        record_ratings_read(user, shown)
+        return skills
+
+    @classmethod
+    def for_figures(cls, person_ids) -> SkillMap:
+        """All ratings of these people, for counted figures and the optimiser."""
+        return cls(ratings_for_figures(person_ids).values_list(*cls.FIELDS))
 
     def for_task(self, person_id: int, task_id: int, domain_id: int) -> Skill | None:
         return self.by_task.get((person_id, task_id)) or self.by_domain.get((person_id, domain_id))
@@ -459,7 +512,7 @@ def distribution_matrix(
         by_task[assignment.planned_task_id].append(assignment)
     # People who hold a task of a row that is no longer distributable still count for hours.
     skills = (
-        SkillMap.for_people([p.pk for p in people])
+        SkillMap.readable(user, [p.pk for p in people])
         if user_can(user, Action.VIEW_SENSITIVE, school=school)
         else None
     )
@@ -510,7 +563,7 @@ def matrix_row(user, planned_task: PlannedTask, school_year: SchoolYear) -> tupl
         hours_by_person.setdefault(assignment.person_id, (ZERO, ZERO))
     row = _matrix_row(planned_task, held, hours_by_person)
     skills = (
-        SkillMap.for_people([p.pk for p in people])
+        SkillMap.readable(user, [p.pk for p in people])
         if user_can(user, Action.VIEW_SENSITIVE, school=school)
         else None
     )
@@ -530,12 +583,12 @@ class Candidate:
 
 
 def task_candidates(
-    planned_task: PlannedTask, people: list[Person], assignments: list[Assignment]
+    user, planned_task: PlannedTask, people: list[Person], assignments: list[Assignment]
 ) -> list[Candidate]:
     """Who can and wants to do this task, best first, among ``people`` (from
-    people_for_school). Only for who may see self-assessments."""
+    people_for_school), with the ratings the user may read."""
     people = [p for p in people if p.hours_available > 0 or p.hours_used > 0]
-    skills = SkillMap.for_people([p.pk for p in people])
+    skills = SkillMap.readable(user, [p.pk for p in people])
     roles = {a.person_id: a.role for a in assignments}
     task = planned_task.task
     candidates = []
@@ -781,7 +834,7 @@ def figures_for_schools(
         .select_related("person")
         .order_by("person__last_name", "person__first_name")
     )
-    skills = SkillMap.for_people({a.person_id for a in availabilities})
+    skills = SkillMap.for_figures({a.person_id for a in availabilities})
 
     owners: dict[int, Person] = {}
     backups: dict[int, list[Person]] = defaultdict(list)
@@ -926,7 +979,7 @@ def team_snapshot(school: School, school_year: SchoolYear) -> TeamSnapshot:
     )
     tasks = list(distributable_tasks(plan)) if plan else []
     assignments = list(Assignment.objects.filter(planned_task__plan=plan)) if plan else []
-    skills = SkillMap.for_people([p.pk for p in people])
+    skills = SkillMap.for_figures([p.pk for p in people])
     owners = {a.planned_task_id: a.person_id for a in assignments if a.role == AssignmentRole.OWNER}
     backups: dict[int, list[int]] = defaultdict(list)
     for assignment in assignments:

@@ -23,7 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teamwerk.accounts.models import User, normalise_email
+from teamwerk.accounts.models import AuditEvent, User, normalise_email
+from teamwerk.accounts.services import audit_log
 from teamwerk.catalogue.models import Domain, Profile, Task
 from teamwerk.planning.models import PlannedTask
 from teamwerk.tenancy.models import Organisation, School, SchoolYear
@@ -112,11 +113,23 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def _check_unique_email(organisation: Organisation, email: str, *, exclude_pk=None) -> None:
+def _check_unique_email(
+    organisation: Organisation, email: str, *, exclude_pk=None, school: School | None = None
+) -> None:
+    """One person per address in the organisation. Someone of another school is not named:
+    only who already reads their data can add them to this school (see importer.match_rows)."""
     if not email:
         return
     clash = Person.objects.filter(organisation=organisation, email=email).exclude(pk=exclude_pk)
     other = clash.first()
+    if (
+        other is not None
+        and school is not None
+        and not Availability.objects.filter(person=other, school=school).exists()
+    ):
+        from .importer import other_school_message
+
+        raise ValidationError({"email": other_school_message(email)})
     if other is not None:
         raise ValidationError(
             {
@@ -165,7 +178,7 @@ def person_create(
     email = _clean_email(email)
     hours_available = _check_hours(hours_available)
     with transaction.atomic():
-        _check_unique_email(organisation, email)
+        _check_unique_email(organisation, email, school=school)
         person = Person(
             organisation=organisation,
             first_name=first_name.strip(),
@@ -230,7 +243,9 @@ def person_update(
         person = Person.objects.select_for_update().get(pk=person.pk)
         if "email" in fields and fields["email"] != person.email:
             # A new address changes nothing about which account is this person's.
-            _check_unique_email(person.organisation, fields["email"], exclude_pk=person.pk)
+            _check_unique_email(
+                person.organisation, fields["email"], exclude_pk=person.pk, school=school
+            )
         held = Assignment.objects.filter(person=person).select_related("planned_task__task")
         if fields.get("pedagogically_qualified") is False and person.pedagogically_qualified:
             pedagogical = [
@@ -506,6 +521,14 @@ def competences_save(*, actor, person: Person, entries: Iterable[CompetenceEntry
             current.development_wish = wish
             _competence_save(current, actor, by_self)
             changed += 1
+        if changed:
+            audit_log(
+                actor=actor,
+                organisation=person.organisation,
+                kind="ratings.changed",
+                target=person.full_name,
+                data={"person": person.pk, "answers": changed, "by_self": by_self},
+            )
     return changed
 
 
@@ -515,6 +538,42 @@ def _competence_save(competence: Competence, actor, by_self: bool) -> None:
     competence._history_user = actor
     competence.full_clean(exclude=["person", "organisation", "domain", "task"])
     competence.save()
+
+
+def ratings_viewed_record(*, actor, person_ids) -> int:
+    """Audit that ``actor`` saw the ratings of these people: one ``ratings.viewed`` event per
+    reader, person and day (a board asks who looked, not how often), in the organisation of
+    the person. The reader's own ratings are not recorded. Returns how many were added."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return 0
+    wanted = {int(pid) for pid in person_ids}
+    if not wanted:
+        return 0
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    seen = set(
+        AuditEvent.objects.filter(
+            actor=actor,
+            kind="ratings.viewed",
+            created_at__gte=today,
+            data__person__in=sorted(wanted),
+        ).values_list("data__person", flat=True)
+    )
+    missing = wanted - {int(pid) for pid in seen if pid is not None}
+    if not missing:
+        return 0
+    people = Person.objects.filter(pk__in=missing).exclude(user=actor).order_by("pk")
+    events = [
+        AuditEvent(
+            actor=actor,
+            organisation_id=person.organisation_id,
+            kind="ratings.viewed",
+            target=person.full_name[:255],
+            data={"person": person.pk},
+        )
+        for person in people.only("pk", "organisation_id", "first_name", "last_name")
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
 
 
 # ------------------------------------------------------------------------- assignments
@@ -1001,17 +1060,25 @@ def agreement_delete(*, actor, agreement: Agreement, expected_version: int | Non
 # ------------------------------------------------------------------------------ import
 
 
-def people_import_apply(*, actor, school: School, school_year: SchoolYear, rows) -> dict:
+def people_import_apply(
+    *, actor, school: School, school_year: SchoolYear, rows, filename: str = ""
+) -> dict:
     """Write checked import rows (importer.PersonRow) in one transaction: a row whose e-mail
-    address is already in the organisation's team list updates that person, the others are
-    new. Any error rolls everything back."""
-    from .importer import RowError
+    address belongs to someone who works in this school updates that person, an unknown
+    address (also one of another organisation) is a new person, and someone of another
+    school of the organisation is attached only by a user who already reads their ratings
+    (``importer.match_rows``); any other row is refused. Any error rolls everything back.
+    The import is audited in the organisation (``people.imported``)."""
+    from .importer import Match, RowError, match_rows
 
     organisation = school.organisation
     _require_edit_school(actor, school, organisation)
     profiles = {p.code: p for p in Profile.objects.all()}
-    created = updated = 0
+    created = updated = attached = 0
     with transaction.atomic():
+        matches, refused = match_rows(actor=actor, school=school, rows=rows)
+        if refused:
+            raise RowError(refused[0].row, refused[0].message)
         existing = {
             p.email: p
             for p in Person.objects.filter(
@@ -1027,9 +1094,9 @@ def people_import_apply(*, actor, school: School, school_year: SchoolYear, rows)
                 "pedagogically_qualified": row.pedagogically_qualified,
                 "external": row.external,
             }
+            match = matches[row.row]
             try:
-                person = existing.get(row.email) if row.email else None
-                if person is None:
+                if match == Match.NEW:
                     person_create(
                         actor=actor,
                         organisation=organisation,
@@ -1040,32 +1107,35 @@ def people_import_apply(*, actor, school: School, school_year: SchoolYear, rows)
                         **values,
                     )
                     created += 1
+                elif match == Match.ATTACH:
+                    # Someone of another school, added on purpose by who reads their ratings:
+                    # a place (and hours) in this school; their details stay as they are.
+                    availability_set(
+                        actor=actor,
+                        person=existing[row.email],
+                        school=school,
+                        school_year=school_year,
+                        hours_available=row.hours_available,
+                    )
+                    attached += 1
                 else:
-                    if (
-                        actor is not None
-                        and not Person.objects.for_user(actor, Action.EDIT)
-                        .filter(pk=person.pk)
-                        .exists()
-                    ):
-                        # Someone of another school: their details are not ours to change,
-                        # but they get a place (and hours) in this school.
-                        availability_set(
-                            actor=actor,
-                            person=person,
-                            school=school,
-                            school_year=school_year,
-                            hours_available=row.hours_available,
-                        )
-                    else:
-                        person_update(
-                            actor=actor,
-                            person=person,
-                            school=school,
-                            school_year=school_year,
-                            hours_available=row.hours_available,
-                            **values,
-                        )
+                    person_update(
+                        actor=actor,
+                        person=existing[row.email],
+                        school=school,
+                        school_year=school_year,
+                        hours_available=row.hours_available,
+                        **values,
+                    )
                     updated += 1
             except ValidationError as error:
                 raise RowError(row.row, " ".join(error.messages)) from None
-    return {"created": created, "updated": updated}
+        counts = {"created": created, "updated": updated, "attached": attached}
+        audit_log(
+            actor=actor,
+            organisation=organisation,
+            kind="people.imported",
+            target=f"{school.name} · {school_year}",
+            data={"school": school.pk, "rows": len(rows), **counts, "file": filename[:100]},
+        )
+    return counts

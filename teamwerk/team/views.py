@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from teamwerk.accounts.services import audit_log
 from teamwerk.catalogue.models import Domain, Profile
 from teamwerk.core.http import no_store
 from teamwerk.tenancy.models import School
@@ -39,8 +40,10 @@ from .forms import (
 )
 from .importer import (
     ImportRefused,
+    Match,
     PersonRow,
     RowError,
+    match_rows,
     parse_people,
     profile_spellings,
     read_table,
@@ -332,7 +335,7 @@ def _cell_context(request, planned_task, person, school_year, **extra) -> dict:
     task_hours = selectors.task_hours(planned_task)
     skill = None
     if user_can(request.user, Action.VIEW_SENSITIVE, school=planned_task.school):
-        skills = selectors.SkillMap.for_people([person.pk])
+        skills = selectors.SkillMap.readable(request.user, [person.pk])
         skill = skills.for_task(person.pk, planned_task.task_id, planned_task.task.domain_id)
     after_owner = used - (current.hours if current else 0) + task_hours
     return {
@@ -446,7 +449,7 @@ def task_detail(request, pk: int):
         planning_url=PLANNING_URL,
     )
     if user_can(request.user, Action.VIEW_SENSITIVE, school=school):
-        context["candidates"] = selectors.task_candidates(planned_task, people, held)
+        context["candidates"] = selectors.task_candidates(request.user, planned_task, people, held)
     if editable:
         context["owner_form"] = OwnerForm(
             user=request.user,
@@ -960,13 +963,11 @@ def people_import(request, school, school_year):
             profiles = _profiles()
             result = parse_people(table, profiles=profile_spellings(profiles))
             context["result"] = result
+            matches: dict[int, str] = {}
             if result.ok:
-                existing = set(
-                    Person.objects.filter(
-                        organisation=school.organisation,
-                        email__in=[r.email for r in result.rows if r.email],
-                    ).values_list("email", flat=True)
-                )
+                matches, refused = match_rows(actor=request.user, school=school, rows=result.rows)
+                result.problems.extend(refused)
+            if result.ok:
                 token = secrets.token_urlsafe(16)
                 request.session[IMPORT_SESSION_KEY] = {
                     "token": token,
@@ -975,12 +976,14 @@ def people_import(request, school, school_year):
                     "filename": upload.name[:100],
                     "rows": [r.to_json() for r in result.rows],
                 }
+                kinds = [matches[r.row] for r in result.rows]
                 context.update(
                     token=token,
-                    preview=[(r, r.email in existing) for r in result.rows],
+                    preview=[(r, matches[r.row]) for r in result.rows],
                     profile_names={p.code: p.name for p in profiles},
-                    new_count=sum(1 for r in result.rows if r.email not in existing or not r.email),
-                    update_count=sum(1 for r in result.rows if r.email and r.email in existing),
+                    new_count=kinds.count(Match.NEW),
+                    update_count=kinds.count(Match.UPDATE),
+                    attach_count=kinds.count(Match.ATTACH),
                 )
     return render(request, "team/import.html", context)
 
@@ -1007,7 +1010,11 @@ def people_import_confirm(request, school, school_year):
     rows = [PersonRow.from_json(r) for r in stored["rows"]]
     try:
         counts = services.people_import_apply(
-            actor=request.user, school=school, school_year=school_year, rows=rows
+            actor=request.user,
+            school=school,
+            school_year=school_year,
+            rows=rows,
+            filename=stored.get("filename", ""),
         )
     except RowError as error:
         messages.error(request, _("Er is niets ingelezen. %(error)s") % {"error": error})
@@ -1017,6 +1024,12 @@ def people_import_confirm(request, school, school_year):
         request,
         _("Ingelezen: %(created)s nieuwe personen, %(updated)s bijgewerkt.") % counts,
     )
+    if counts.get("attached"):
+        messages.info(
+            request,
+            _("%(attached)s personen uit een andere school hebben nu ook een plaats hier.")
+            % counts,
+        )
     return redirect("team_people")
 
 
@@ -1044,6 +1057,12 @@ def people_import_template(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="teamwerk-mensen.xlsx"'
+    audit_log(
+        actor=request.user,
+        organisation=request.organisation,
+        kind="people.template_downloaded",
+        target="teamwerk-mensen.xlsx",
+    )
     return response
 
 
