@@ -35,7 +35,7 @@ run: install
 	$(MANAGE) load_catalogue
 	$(MANAGE) seed_demo --if-empty
 	@echo "Teamwerk: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
-	@$(MANAGE) db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
+	@$(MANAGE) worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 

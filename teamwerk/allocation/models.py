@@ -13,8 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from teamwerk.tenancy.querysets import TenantQuerySet
 
-# A run still "busy" after this long has lost its worker (restart, crash): shown as failed.
-RUN_GIVES_UP_AFTER = dt.timedelta(minutes=10)
+# A run still "busy" this long after its time limit has lost its worker (restart, crash):
+# it is marked failed and can be started again.
+RUN_MARGIN = dt.timedelta(minutes=5)
 # A run still waiting after this long: the background worker is probably not running.
 QUEUE_WAIT_WARNING = dt.timedelta(minutes=1)
 
@@ -113,7 +114,19 @@ class ProposalRun(models.Model):
         """Busy for far too long: its worker stopped. Nothing was applied, so a new run is safe."""
         if self.status != RunStatus.RUNNING or self.started_at is None:
             return False
-        return timezone.now() - self.started_at > RUN_GIVES_UP_AFTER
+        return timezone.now() > self.started_at + self.time_limit + RUN_MARGIN
+
+    @property
+    def time_limit(self) -> dt.timedelta:
+        """How long the engine may think about this run (the problem module decides)."""
+        from . import problem
+
+        seconds = (
+            problem.GROUP_TIME_LIMIT_S if self.school_id is None else problem.SCHOOL_TIME_LIMIT_S
+        )
+        if (self.options or {}).get("more_time"):
+            seconds *= getattr(problem, "MORE_TIME_FACTOR", 1)
+        return dt.timedelta(seconds=seconds)
 
     @property
     def waits_long(self) -> bool:

@@ -598,6 +598,8 @@ def failure_text(run: ProposalRun) -> str:
             "veranderd; maak een nieuw voorstel."
         )
     error = (run.result or {}).get("error")
+    if error == "interrupted":
+        return run.message
     if error == "no_plan":
         return _(
             "Er is nog geen takenoverzicht voor dit schooljaar. Maak het eerst: daarin beslis "

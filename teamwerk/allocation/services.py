@@ -29,7 +29,7 @@ from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import current_school_year, user_can
 
 from . import problem as builder
-from .models import ProposalDecision, ProposalRun, RunKind, RunStatus
+from .models import RUN_MARGIN, ProposalDecision, ProposalRun, RunKind, RunStatus
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +205,8 @@ def _progress(run: ProposalRun, percent: int) -> None:
 
 
 def _finish(run: ProposalRun, status: str, result: dict, message: str) -> None:
+    if not ProposalRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists():
+        return  # given up on meanwhile (see proposal_runs_expire): a new run may be busy
     run.status = status
     run.result = result
     run.message = message
@@ -212,6 +214,58 @@ def _finish(run: ProposalRun, status: str, result: dict, message: str) -> None:
     run.finished_at = timezone.now()
     run._history_user = None  # the background worker, not a person
     run.save()
+
+
+def interrupted_message() -> str:
+    return _(
+        "De berekening is onderbroken: de achtergrondverwerking stopte voor het voorstel "
+        "klaar was. Er is niets veranderd. Start het voorstel opnieuw."
+    )
+
+
+def proposal_runs_expire() -> int:
+    """Mark every run whose worker died (busy past its time limit plus a margin) as failed,
+    with a message; returns how many. The run pages call this when they are read and the
+    worker at start-up and with every heartbeat."""
+    cutoff = timezone.now() - RUN_MARGIN
+    expired = 0
+    for candidate in ProposalRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff):
+        if not candidate.has_given_up:
+            continue
+        with transaction.atomic():
+            run = (
+                ProposalRun.objects.select_for_update()
+                .filter(pk=candidate.pk, status=RunStatus.RUNNING)
+                .first()
+            )
+            if run is None or not run.has_given_up:
+                continue
+            run.status = RunStatus.FAILED
+            run.result = {"error": "interrupted"}
+            run.message = interrupted_message()
+            run.finished_at = timezone.now()
+            run._history_user = None  # the system, not a person
+            run.save()
+            expired += 1
+    if expired:
+        logger.warning("marked %s allocation run(s) as interrupted", expired)
+    return expired
+
+
+def proposal_run_restart(*, actor, run: ProposalRun) -> ProposalRun:
+    """Start a failed run again with the same choices (a new run; the old one stays)."""
+    _require_run_rights(actor, school=run.school, organisation=run.organisation)
+    if run.status != RunStatus.FAILED:
+        raise ValidationError(_("Alleen een mislukt voorstel kan opnieuw gestart worden."))
+    return _queue(
+        actor=actor,
+        organisation=run.organisation,
+        school=run.school,
+        school_year=run.school_year,
+        kind=run.kind,
+        options=builder.ProposalOptions.from_json(run.options),
+        leaving_person=run.leaving_person,
+    )
 
 
 def _unexpected_message() -> str:

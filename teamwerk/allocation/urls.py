@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.run_detail, name="allocation_run"),
     path("<int:pk>/voortgang/", views.run_progress, name="allocation_progress"),
     path("<int:pk>/aanvaarden/", views.accept, name="allocation_accept"),
+    path("<int:pk>/opnieuw/", views.restart, name="allocation_restart"),
 ]

@@ -51,6 +51,7 @@ def _group_organisation(request):
 @login_required
 @require_GET
 def home(request):
+    services.proposal_runs_expire()
     school, organisation = request.school, request.organisation
     school_runs, group_runs = selectors.recent_runs(
         request.user, school=school, organisation=organisation
@@ -179,6 +180,7 @@ def whatif(request):
 @require_GET
 @no_store
 def run_detail(request, pk):
+    services.proposal_runs_expire()
     run = selectors.run_get(request.user, pk)
     context = {
         "run": run,
@@ -202,6 +204,7 @@ def run_detail(request, pk):
 @no_store
 def run_progress(request, pk):
     """Polled every second while the run works; reloads the page once it is finished."""
+    services.proposal_runs_expire()
     run = selectors.run_get(request.user, pk)
     if run.is_finished:
         if request.htmx:
@@ -218,6 +221,20 @@ def run_progress(request, pk):
             "phase": selectors.progress_phase(run),
         },
     )
+
+
+@login_required
+@require_POST
+def restart(request, pk):
+    """Start a failed run again with the same choices (e.g. after its worker stopped)."""
+    run = selectors.run_get(request.user, pk)
+    _require_run_rights(request.user, school=run.school, organisation=run.organisation)
+    try:
+        new_run = services.proposal_run_restart(actor=request.user, run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("allocation_run", pk=run.pk)
+    return redirect("allocation_run", pk=new_run.pk)
 
 
 @login_required

@@ -39,6 +39,9 @@ URL_ACCESS = {
     "allocation_whatif": Row(FORM_PAGES),
     "allocation_run": Row(only(READ_NOORD), kwargs=_noord_run),
     "allocation_progress": Row(only(READ_NOORD), kwargs=_noord_run),
+    # Starting a run again needs the right to start one; the run must have failed (it did
+    # not: the row checks who is let through to that check, 302 back to the run).
+    "allocation_restart": Row(only(WRITE_NOORD), kwargs=_noord_run, method="post"),
     "allocation_accept": Row(
         only(WRITE_NOORD), kwargs=_noord_run, method="post", data=lambda w: {"all": "1"}
     ),
