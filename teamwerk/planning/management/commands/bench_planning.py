@@ -7,6 +7,8 @@ file in which every row differs from the plan, so every task is written (with hi
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 from decimal import Decimal
 
@@ -19,6 +21,7 @@ from teamwerk.catalogue.models import Domain, Task
 from teamwerk.catalogue.services import catalogue_load
 from teamwerk.planning import excel, selectors, services
 from teamwerk.planning.models import Horizon, PlannedTask, Sourcing
+from teamwerk.team.importer import ImportRefused, read_table
 from teamwerk.tenancy.models import OrganisationKind, Region
 from teamwerk.tenancy.roles import Role
 from teamwerk.tenancy.services import (
@@ -31,6 +34,16 @@ from teamwerk.tenancy.services import (
 
 class _Rollback(Exception):
     pass
+
+
+def _last_cell_only() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active["A1048576"] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 class _Timer:
@@ -72,6 +85,10 @@ class Command(BaseCommand):
         wall = sum(figures[k][0] for k in ("read", "validate", "apply"))
         cpu = sum(figures[k][1] for k in ("read", "validate", "apply"))
         write(f"  {'import total':<22} {wall:6.2f} s / {cpu:6.2f} s")
+        # A 5 KB file whose only cell is A1048576: read at the cost of its stored rows.
+        for key, label in (("lone_plan", "A1048576: plan"), ("lone_people", "A1048576: people")):
+            wall, cpu = figures[key]
+            write(f"  {label:<22} {wall:6.2f} s / {cpu:6.2f} s")
 
     def _run(self, rows: int) -> dict:
         if not Domain.objects.exists():
@@ -144,7 +161,14 @@ class Command(BaseCommand):
                 rows=[row.to_json() for row in read.rows],
                 expected_fingerprint=services.plan_fingerprint(plan),
             )
+        lone = _last_cell_only()
+        with _Timer() as lone_plan:
+            excel.read_plan_file(SimpleUploadedFile("lone.xlsx", lone))
+        with _Timer() as lone_people, contextlib.suppress(ImportRefused):
+            read_table("lone.xlsx", lone)
         return {
+            "lone_plan": lone_plan.figures,
+            "lone_people": lone_people.figures,
             "rows": len(items),
             "size": len(content),
             "export": exported.figures,
