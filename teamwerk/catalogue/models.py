@@ -81,6 +81,16 @@ class TaskQuerySet(TenantQuerySet):
             return self.filter(Q(organisation__isnull=True) | own)
         return self.filter(own)
 
+    def changeable_by(self, user):
+        """Own tasks the user may change: every own task of an organisation where the user has
+        an organisation-wide role that edits, and those made by a school where the user's role
+        edits (its directie or ICT coordinator). Standard tasks never."""
+        scope = scope_for(user, Action.EDIT)
+        return self.filter(organisation__isnull=False).filter(
+            Q(organisation_id__in=scope.organisation_wide)
+            | Q(made_by_school_id__in=scope.schools, organisation_id__in=scope.organisations)
+        )
+
     def visible_to_organisation(self, organisation):
         hidden = HiddenTask.objects.filter(organisation=organisation).values("task_id")
         return self.filter(
@@ -96,6 +106,16 @@ class Task(models.Model):
         on_delete=models.CASCADE,
         related_name="own_tasks",
         help_text=_("Leeg voor taken uit de standaardcatalogus."),
+    )
+    # An own task made by one school (its directie or ICT coordinator) is changed by that
+    # school and the organisation-wide roles; empty: made organisation-wide.
+    made_by_school = models.ForeignKey(
+        "tenancy.School",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gemaakt door"),
     )
     code = models.CharField(_("code"), max_length=20)
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="tasks")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ def task_get(user, pk) -> Task:
 def own_task_get(user, pk, organisation) -> Task:
     """An own task of this organisation that the user may change, or 404."""
     try:
-        return Task.objects.for_user(user, Action.EDIT).get(pk=pk, organisation=organisation)
+        return Task.objects.changeable_by(user).get(pk=pk, organisation=organisation)
     except (Task.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -70,6 +71,25 @@ def can_add_own_tasks(user, organisation) -> bool:
     return (
         organisation is not None and organisation.pk in scope_for(user, Action.EDIT).organisations
     )
+
+
+def can_change_own_task(user, task: Task) -> bool:
+    return not task.is_standard and Task.objects.changeable_by(user).filter(pk=task.pk).exists()
+
+
+def own_task_school(user, organisation, school):
+    """The school an own task the user makes belongs to: none for an organisation-wide role
+    (the task is the organisation's), else the current school, where the user must edit."""
+    scope = scope_for(user, Action.EDIT)
+    if organisation.pk in scope.organisation_wide:
+        return None
+    if (
+        school is not None
+        and school.organisation_id == organisation.pk
+        and school.pk in scope.schools
+    ):
+        return school
+    raise PermissionDenied
 
 
 def can_hide_tasks(user, organisation) -> bool:

@@ -92,16 +92,24 @@ def own_task_code(organisation, domain: Domain) -> str:
     return f"{prefix}{number:02d}"
 
 
-def task_create_own(*, actor, organisation, **fields) -> Task:
+def task_create_own(*, actor, organisation, school=None, **fields) -> Task:
     """An organisation's own task, next to the standard ones. Without a code it gets the
-    next free one of its domain."""
-    if organisation.pk not in scope_for(actor, Action.EDIT).organisations:
+    next free one of its domain. Made for ``school``: that school's directie and ICT
+    coordinator may change it later; without a school only organisation-wide roles may make
+    (and change) it."""
+    scope = scope_for(actor, Action.EDIT)
+    if school is not None:
+        if school.organisation_id != organisation.pk or not (
+            organisation.pk in scope.organisation_wide or school.pk in scope.schools
+        ):
+            raise PermissionDenied
+    elif organisation.pk not in scope.organisation_wide:
         raise PermissionDenied
     with transaction.atomic():
         profiles = fields.pop("profiles", [])
         if not fields.get("code"):
             fields["code"] = own_task_code(organisation, fields["domain"])
-        task = Task(organisation=organisation, **fields)
+        task = Task(organisation=organisation, made_by_school=school, **fields)
         task.full_clean()
         task._history_user = actor
         task.save()
@@ -114,7 +122,7 @@ def task_update_own(*, actor, task: Task, **fields) -> Task:
     """Change an organisation's own task (standard tasks change only with the catalogue file)."""
     if task.organisation_id is None:
         raise PermissionDenied
-    if task.organisation_id not in scope_for(actor, Action.EDIT).organisations:
+    if not Task.objects.changeable_by(actor).filter(pk=task.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
         profiles = fields.pop("profiles", None)

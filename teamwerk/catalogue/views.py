@@ -77,7 +77,7 @@ def catalogue_task(request, pk: int):
             "can_edit": not task.is_standard
             and organisation is not None
             and task.organisation_id == organisation.pk
-            and selectors.can_add_own_tasks(request.user, organisation),
+            and selectors.can_change_own_task(request.user, task),
             "plan": plan,
             "item": item,
         },
@@ -111,7 +111,10 @@ def catalogue_task_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_create_own(
-                actor=request.user, organisation=organisation, **form.cleaned_data
+                actor=request.user,
+                organisation=organisation,
+                school=selectors.own_task_school(request.user, organisation, request.school),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -136,8 +139,8 @@ def catalogue_task_edit(request, pk: int):
     organisation = request.organisation
     if task.is_standard or organisation is None or task.organisation_id != organisation.pk:
         raise Http404
-    if not selectors.can_add_own_tasks(request.user, organisation):
-        raise PermissionDenied
+    if not selectors.can_change_own_task(request.user, task):
+        raise PermissionDenied  # another school's own task: it reads it, but does not change it
     task = selectors.own_task_get(request.user, pk, organisation)
     form = OwnTaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():

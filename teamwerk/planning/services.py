@@ -302,6 +302,7 @@ def plan_add_custom_task(
         task = task_create_own(
             actor=actor,
             organisation=plan.organisation,
+            school=plan.school,
             code=own_task_code(plan.organisation, domain),
             domain=domain,
             title_nl=title_nl.strip(),
@@ -486,6 +487,7 @@ def plan_import_apply(
                 task = task_create_own(
                     actor=actor,
                     organisation=plan.organisation,
+                    school=plan.school,
                     code=own_task_code(plan.organisation, change.domain),
                     domain=change.domain,
                     title_nl=change.title,

@@ -15,13 +15,14 @@ READ_ONLY = {"teamlid_noord": 403, "lezer_noord": 403}
 
 
 def _own_task(world):
-    """An own task of Scholengroep Demo."""
+    """An own task of Scholengroep Demo, made by Campus Noord's ICT coordinator."""
     from teamwerk.catalogue.models import Domain
     from teamwerk.catalogue.services import task_create_own
 
     task = task_create_own(
-        actor=world.users["beheerder"],
+        actor=world.users["ict_noord"],
         organisation=world.organisation,
+        school=world.noord,
         domain=Domain.objects.get(code="TEC"),
         title_nl="Smartboards nakijken",
         hours_min=5,
@@ -41,8 +42,19 @@ URL_ACCESS = {
     "catalogue_profiles": Row(signed_in()),
     "catalogue_task": Row(only(GROUP_MEMBERS), kwargs=_own_task),
     "catalogue_task_create": Row(only({**EDITORS, **READ_ONLY})),
+    # Campus Noord's own task: changed by Noord and the organisation-wide roles; Campus Zuid
+    # reads it but gets 403 on the form; another organisation does not see it (404).
     "catalogue_task_edit": Row(
-        only({**{k: v for k, v in EDITORS.items() if k != "beheerder_stichting"}, **READ_ONLY}),
+        only(
+            {
+                "beheerder": 200,
+                "directeur": 200,
+                "directie_noord": 200,
+                "ict_noord": 200,
+                "directie_zuid": 403,
+                **READ_ONLY,
+            }
+        ),
         kwargs=_own_task,
     ),
     # Hiding a standard task is an organisation setting: beheerders only (each for their own).

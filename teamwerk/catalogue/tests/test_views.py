@@ -109,6 +109,7 @@ def test_own_tasks_stay_inside_the_organisation(world, client_for):
     task = task_create_own(
         actor=world.users["ict_noord"],
         organisation=world.organisation,
+        school=world.noord,
         domain=Domain.objects.get(code="TEC"),
         title_nl="Smartboards nakijken",
     )
@@ -185,6 +186,7 @@ def test_catalogue_page_queries_do_not_grow_with_the_number_of_tasks(world, clie
         task_create_own(
             actor=world.users["ict_noord"],
             organisation=world.organisation,
+            school=world.noord,
             domain=Domain.objects.get(code="PRO"),
             title_nl=f"Eigen taak {number}",
             profiles=[Profile.objects.get(code="ICOACH")],
