@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from teamwerk.core.forms import BootstrapFormMixin
+from teamwerk.core.limits import TASK_HOURS
+from teamwerk.core.versions import version_field
 
 from .models import Domain, Level, Profile, Task
 from .selectors import CatalogueFilters
@@ -76,6 +78,10 @@ class CatalogueFilterForm(BootstrapFormMixin, forms.Form):
 class OwnTaskForm(BootstrapFormMixin, forms.ModelForm):
     """An organisation's own task: the same fields as a standard one."""
 
+    hours_min = TASK_HOURS.form_field(label=_("Uren per jaar (min)"), initial=0)
+    hours_max = TASK_HOURS.form_field(label=_("Uren per jaar (max)"), initial=0)
+    version = version_field()
+
     class Meta:
         model = Task
         fields = [
@@ -112,6 +118,8 @@ class OwnTaskForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["profiles"].label_from_instance = lambda profile: profile.name
         self.fields["profiles"].widget.attrs["class"] = "form-check-input"
         self.fields["profiles"].required = False
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self.fields["title_en"].help_text = _(
             "Mag leeg blijven; dan tonen we de Nederlandse titel."
         )

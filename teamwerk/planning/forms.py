@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from teamwerk.catalogue.models import Domain, Level
 from teamwerk.core.forms import BootstrapFormMixin
+from teamwerk.core.limits import HOURS_PER_YEAR
 
 from .excel import MAX_FILE_BYTES
 from .models import Horizon, Priority, Sourcing, TaskPlan
 from .selectors import PlanFilters, missing_catalogue_tasks
-from .values import MAX_HOURS
 
 STATUS_CHOICES = [
     ("", _("Alle taken")),
@@ -126,13 +126,7 @@ class CustomTaskForm(BootstrapFormMixin, forms.Form):
     description_nl = forms.CharField(
         label=_("Wat houdt de taak in?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    hours = forms.DecimalField(
-        label=_("Uren per jaar"),
-        required=False,
-        min_value=0,
-        max_value=MAX_HOURS,
-        decimal_places=1,
-    )
+    hours = HOURS_PER_YEAR.form_field(label=_("Uren per jaar"), required=False)
     horizon = forms.ChoiceField(
         label=_("Horizon"), required=False, choices=_blank("—") + list(Horizon.choices)
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from teamwerk.catalogue.models import Level
+from teamwerk.core.limits import HOURS_PER_YEAR, PRIORITY
 from teamwerk.tenancy.querysets import TenantQuerySet
 
 
@@ -97,10 +98,19 @@ class PlannedTask(models.Model):
         _("wie voert uit"), max_length=10, choices=Sourcing.choices, blank=True
     )
     hours = models.DecimalField(
-        _("uren per jaar"), max_digits=7, decimal_places=1, null=True, blank=True
+        _("uren per jaar"),
+        max_digits=7,
+        decimal_places=HOURS_PER_YEAR.decimal_places,
+        null=True,
+        blank=True,
+        validators=HOURS_PER_YEAR.validators(),
     )
     priority = models.PositiveSmallIntegerField(
-        _("prioriteit"), choices=Priority.choices, null=True, blank=True
+        _("prioriteit"),
+        choices=Priority.choices,
+        null=True,
+        blank=True,
+        validators=PRIORITY.validators(),
     )
     notes = models.TextField(_("notities"), blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -114,7 +124,9 @@ class PlannedTask(models.Model):
     class Meta:
         ordering = ["task__domain__order", "task__code"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "task"], name="plannedtask_unique_task")
+            models.UniqueConstraint(fields=["plan", "task"], name="plannedtask_unique_task"),
+            HOURS_PER_YEAR.constraint("hours", name="plannedtask_hours_in_range", nullable=True),
+            PRIORITY.constraint("priority", name="plannedtask_priority_in_range", nullable=True),
         ]
         verbose_name = _("taak in het overzicht")
         verbose_name_plural = _("taken in het overzicht")

@@ -17,13 +17,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from teamwerk.catalogue.models import Level
+from teamwerk.core.limits import HOURS_PER_YEAR
 
 from .models import Horizon, Priority, Sourcing
 
 EDITABLE_FIELDS = ("applies", "horizon", "level", "sourcing", "hours", "priority", "notes")
 CHOICE_FIELDS = {"horizon": Horizon, "level": Level, "sourcing": Sourcing}
-# More than any one task could take, even for a large group; stops typing errors (an extra 0).
-MAX_HOURS = Decimal("99999")
+# More than any one task could take in a year; stops typing errors (an extra 0).
+MAX_HOURS = HOURS_PER_YEAR.high
 MAX_NOTES = 2000
 ONE_DECIMAL = Decimal("0.1")
 # Characters a spreadsheet cannot hold and nobody types on purpose (keep tab and newline).

@@ -127,6 +127,12 @@ class CheckView:
     def answered_by(self) -> str:
         return person(self.answer)
 
+    @property
+    def version(self) -> int:
+        """The newest answer the page shows (0 = none): the answer form's optimistic version."""
+        shown = self.answer or self.stale
+        return shown.pk if shown else 0
+
 
 @dataclass
 class StepView:

@@ -32,6 +32,9 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
         },
     )
 
+    # The id of the answer to this check the page showed (0 = none yet): optimistic version.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(
         self, *args, codes: tuple[str, ...] | None = None, unknown_code: str = "", **kwargs
     ):

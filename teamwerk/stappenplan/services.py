@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teamwerk.core.versions import check_version
 from teamwerk.tenancy.models import Organisation, School
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import user_can
@@ -50,8 +51,13 @@ def answer_record(
     value: bool,
     note: str = "",
     answered_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Answer:
     """Record an answer to one check. Earlier answers stay; the newest one counts.
+
+    ``expected_version`` is the id of the answer to this check the user saw (0 = none yet;
+    None = no check, for the seeder): if someone answered meanwhile, ``ConcurrentChange``
+    with their answer, and nothing is recorded.
 
     ``answered_at`` is for the demo seeder and imports (an answer given on paper earlier);
     it may not lie in the future.
@@ -78,6 +84,11 @@ def answer_record(
     if not allowed:
         raise PermissionDenied
     with transaction.atomic():
+        # One writer per journey at a time, so "the answer I saw" is still the latest one.
+        list(Journey.objects.select_for_update().filter(pk=journey.pk).order_by().values("pk"))
+        if expected_version is not None:
+            latest = current_answer(journey, check_code)
+            check_version(latest.pk if latest else 0, expected_version, current=latest)
         answer = Answer(
             organisation_id=journey.organisation_id,
             school_id=journey.school_id,
@@ -95,3 +106,12 @@ def answer_record(
         if not Journey.objects.for_user(actor, Action.EDIT).filter(pk=journey.pk).exists():
             raise PermissionDenied
         return answer
+
+
+def current_answer(journey: Journey, check_code: str) -> Answer | None:
+    """The answer that counts now for one check of a journey (the newest)."""
+    return (
+        Answer.objects.filter(journey=journey, check_code=check_code)
+        .order_by("-answered_at", "-pk")
+        .first()
+    )

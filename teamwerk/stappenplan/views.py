@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from teamwerk.accounts.services import audit_log
+from teamwerk.core.versions import ConcurrentChange
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import has_group_view, user_can
 
@@ -150,7 +151,11 @@ def answer(request, school_id: int):
                 check_code=form.cleaned_data["check_code"],
                 value=form.answer_value,
                 note=form.cleaned_data["note"],
+                # A form without a version has seen no answer to this check.
+                expected_version=form.cleaned_data.get("version") or 0,
             )
+        except ConcurrentChange:
+            form.add_error(None, stale_answer_message())
         except ValidationError as error:
             form.add_error(None, error)
     return_to = request.POST.get("return_to", "route")
@@ -160,6 +165,13 @@ def answer(request, school_id: int):
     if not request.htmx:  # an htmx answer shows its confirmation in the swapped fragment
         messages.success(request, _("Je antwoord is bewaard."))
     return _answer_response(request, school, return_to, step_number, None)
+
+
+def stale_answer_message() -> str:
+    return _(
+        "Iemand anders heeft deze vraag intussen beantwoord. Jouw antwoord is nog niet "
+        "bewaard: bekijk het antwoord dat nu geldt en kies opnieuw. Je toelichting staat er nog."
+    )
 
 
 def _step_of(code: str) -> int | None:
@@ -257,7 +269,11 @@ def group_answer(request):
                 check_code=form.cleaned_data["check_code"],
                 value=form.answer_value,
                 note=form.cleaned_data["note"],
+                # A form without a version has seen no answer to this check.
+                expected_version=form.cleaned_data.get("version") or 0,
             )
+        except ConcurrentChange:
+            form.add_error(None, stale_answer_message())
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:

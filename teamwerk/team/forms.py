@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from teamwerk.catalogue.models import Domain, Profile
 from teamwerk.core.forms import BootstrapFormMixin
+from teamwerk.core.limits import HOURS_PER_YEAR, MANDATE_BUDGET
+from teamwerk.core.versions import version_field
 
 from .importer import MAX_UPLOAD_BYTES
 from .models import AgreementKind, Availability, Competence, Level, Mandate, Motivation
 from .selectors import persons_for_user
 from .services import CompetenceEntry
-
-HOURS_WIDGET = forms.NumberInput(attrs={"step": "0.5", "min": "0", "inputmode": "decimal"})
 
 
 class DateInput(forms.DateInput):
@@ -58,13 +58,9 @@ class PersonForm(BootstrapFormMixin, forms.Form):
         required=False,
         empty_label=_("(geen)"),
     )
-    hours_available = forms.DecimalField(
+    hours_available = HOURS_PER_YEAR.form_field(
         label=_("ICT-uren per jaar in deze school"),
-        min_value=0,
-        max_value=2000,
-        decimal_places=1,
         initial=0,
-        widget=HOURS_WIDGET,
         help_text=_("De uren die deze persoon dit schooljaar voor ICT-taken krijgt."),
     )
     pedagogically_qualified = forms.BooleanField(
@@ -74,25 +70,21 @@ class PersonForm(BootstrapFormMixin, forms.Form):
         label=_("Extern (leverancier of partner, geen personeelslid)"), required=False
     )
     active = forms.BooleanField(label=_("Actief in het team"), required=False, initial=True)
+    version = version_field()
 
 
 class AssignmentForm(BootstrapFormMixin, forms.Form):
     """Hours, mandate and period of one assignment; ``version`` guards against overwriting."""
 
-    hours = forms.DecimalField(
-        label=_("Uren per jaar"), min_value=0, max_value=2000, decimal_places=1, widget=HOURS_WIDGET
-    )
+    hours = HOURS_PER_YEAR.form_field(label=_("Uren per jaar"))
     mandate = forms.ChoiceField(
         label=_("Mandaat"),
         choices=Mandate.choices,
         help_text=_("Wat mag deze persoon zelf beslissen?"),
     )
-    mandate_budget = forms.DecimalField(
+    mandate_budget = MANDATE_BUDGET.form_field(
         label=_("Budget (€)"),
         required=False,
-        min_value=0,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "1", "min": "0", "inputmode": "decimal"}),
         help_text=_("Alleen bij ‘beslist binnen een budget’."),
     )
     mandate_note = forms.CharField(
@@ -107,7 +99,11 @@ class AssignmentForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("mandate") == Mandate.BUDGET and data.get("mandate_budget") is None:
+        if (
+            data.get("mandate") == Mandate.BUDGET
+            and data.get("mandate_budget") is None
+            and "mandate_budget" not in self.errors  # a number out of range says so already
+        ):
             self.add_error(
                 "mandate_budget", _("Vul het budget in waarbinnen deze persoon zelf beslist.")
             )
@@ -139,14 +135,10 @@ class OwnerForm(AssignmentForm):
 
 class BackupForm(BootstrapFormMixin, forms.Form):
     person = PersonChoiceField(label=_("Back-up"), queryset=None, empty_label=_("Kies iemand"))
-    hours = forms.DecimalField(
+    hours = HOURS_PER_YEAR.form_field(
         label=_("Uren per jaar"),
-        min_value=0,
-        max_value=2000,
-        decimal_places=1,
         initial=0,
         required=False,
-        widget=HOURS_WIDGET,
         help_text=_("Een back-up heeft vaak weinig of geen vaste uren."),
     )
 
@@ -283,11 +275,14 @@ class TaskRow:
 class CompetenceForm(forms.Form):
     """Expertise and motivation per domain (and, if wanted, per task) on one page."""
 
-    def __init__(self, *args, domains, tasks, existing: dict, **kwargs):
+    def __init__(self, *args, domains, tasks, existing: dict, version: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.domains = list(domains)
         self.tasks = list(tasks)
         self.existing = existing
+        # The person's ratings version this page was filled in on (optimistic check).
+        self.fields["version"] = version_field()
+        self.fields["version"].initial = version
         for domain in self.domains:
             current = existing.get((domain.pk, None))
             self.fields[f"d{domain.pk}_expertise"] = forms.ChoiceField(

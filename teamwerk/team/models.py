@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from teamwerk.core.limits import HOURS_PER_YEAR, MANDATE_BUDGET, SCALE_0_3
 from teamwerk.tenancy.querysets import TenantQuerySet, scope_for
 from teamwerk.tenancy.roles import Action
 
@@ -94,9 +95,13 @@ class Person(models.Model):
     )
     external = models.BooleanField(_("extern (leverancier of partner)"), default=False)
     active = models.BooleanField(_("actief"), default=True)
+    # Optimistic versions: of the details above, and of the person's expertise and motivation
+    # (one counter for all their answers, bumped by every save of the ratings page).
+    version = models.PositiveIntegerField(default=1)
+    ratings_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["ratings_version"])
 
     objects = PersonQuerySet.as_manager()
     tenant_organisation_field = "organisation"
@@ -143,7 +148,11 @@ class Availability(models.Model):
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="availabilities")
     hours_available = models.DecimalField(
-        _("ICT-uren per jaar"), max_digits=7, decimal_places=1, default=0
+        _("ICT-uren per jaar"),
+        max_digits=7,
+        decimal_places=HOURS_PER_YEAR.decimal_places,
+        default=0,
+        validators=HOURS_PER_YEAR.validators(),
     )
     history = HistoricalRecords()
 
@@ -157,9 +166,7 @@ class Availability(models.Model):
             models.UniqueConstraint(
                 fields=["person", "school", "school_year"], name="availability_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(hours_available__gte=0), name="availability_hours_not_negative"
-            ),
+            HOURS_PER_YEAR.constraint("hours_available", name="availability_hours_in_range"),
         ]
         verbose_name = _("beschikbaarheid")
         verbose_name_plural = _("beschikbaarheden")
@@ -197,9 +204,11 @@ class Competence(models.Model):
     task = models.ForeignKey(
         "catalogue.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    expertise = models.PositiveSmallIntegerField(_("kennis en ervaring"), choices=Level.choices)
+    expertise = models.PositiveSmallIntegerField(
+        _("kennis en ervaring"), choices=Level.choices, validators=SCALE_0_3.validators()
+    )
     motivation = models.PositiveSmallIntegerField(
-        _("zin om het te doen"), choices=Motivation.choices
+        _("zin om het te doen"), choices=Motivation.choices, validators=SCALE_0_3.validators()
     )
     development_wish = models.TextField(_("wat wil je bijleren?"), blank=True)
     set_by = models.ForeignKey(
@@ -231,7 +240,7 @@ class Competence(models.Model):
                 name="competence_unique_task",
             ),
             models.CheckConstraint(
-                condition=Q(expertise__lte=3) & Q(motivation__lte=3),
+                condition=SCALE_0_3.condition("expertise") & SCALE_0_3.condition("motivation"),
                 name="competence_scale_0_3",
             ),
         ]
@@ -259,12 +268,23 @@ class Assignment(models.Model):
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(_("rol"), max_length=10, choices=AssignmentRole.choices)
-    hours = models.DecimalField(_("uren per jaar"), max_digits=7, decimal_places=1, default=0)
+    hours = models.DecimalField(
+        _("uren per jaar"),
+        max_digits=7,
+        decimal_places=HOURS_PER_YEAR.decimal_places,
+        default=0,
+        validators=HOURS_PER_YEAR.validators(),
+    )
     mandate = models.CharField(
         _("mandaat"), max_length=10, choices=Mandate.choices, default=Mandate.EXECUTES
     )
     mandate_budget = models.DecimalField(
-        _("budget (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("budget (€)"),
+        max_digits=10,
+        decimal_places=MANDATE_BUDGET.decimal_places,
+        null=True,
+        blank=True,
+        validators=MANDATE_BUDGET.validators(),
     )
     mandate_note = models.CharField(_("toelichting bij het mandaat"), max_length=300, blank=True)
     starts_on = models.DateField(_("vanaf"))
@@ -291,10 +311,9 @@ class Assignment(models.Model):
             models.UniqueConstraint(
                 fields=["planned_task", "person"], name="assignment_one_role_per_person"
             ),
-            models.CheckConstraint(condition=Q(hours__gte=0), name="assignment_hours_not_negative"),
-            models.CheckConstraint(
-                condition=Q(mandate_budget__isnull=True) | Q(mandate_budget__gte=0),
-                name="assignment_budget_not_negative",
+            HOURS_PER_YEAR.constraint("hours", name="assignment_hours_in_range"),
+            MANDATE_BUDGET.constraint(
+                "mandate_budget", name="assignment_budget_in_range", nullable=True
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),

@@ -20,12 +20,15 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teamwerk.accounts.models import AuditEvent, User, normalise_email
 from teamwerk.accounts.services import audit_log
 from teamwerk.catalogue.models import Domain, Profile, Task
+from teamwerk.core.limits import HOURS_PER_YEAR, MANDATE_BUDGET
+from teamwerk.core.versions import ConcurrentChange, changed_meanwhile, check_version
 from teamwerk.planning.models import PlannedTask
 from teamwerk.tenancy.models import Organisation, School, SchoolYear
 from teamwerk.tenancy.roles import Action
@@ -43,23 +46,11 @@ from .models import (
 )
 from .selectors import is_distributable, may_assess, task_hours
 
-MAX_HOURS = Decimal("2000")
-
-
-class ConcurrentChange(Exception):
-    """Someone else saved the same thing meanwhile. ``current`` is what is stored now."""
-
-    def __init__(self, message: str, *, current=None):
-        super().__init__(message)
-        self.message = message
-        self.current = current
+MAX_HOURS = HOURS_PER_YEAR.high
 
 
 def _changed_meanwhile() -> str:
-    return _(
-        "Iemand anders heeft dit intussen gewijzigd. Jouw wijziging is nog niet bewaard: "
-        "vergelijk hieronder en bewaar opnieuw als je ze wilt behouden."
-    )
+    return changed_meanwhile()
 
 
 # ------------------------------------------------------------------------------- scope
@@ -144,13 +135,15 @@ def _check_hours(hours) -> Decimal:
         hours = Decimal(hours)
     except (TypeError, ArithmeticError, ValueError):
         raise ValidationError(_("Uren moeten een getal zijn."))
+    if not hours.is_finite():
+        raise ValidationError(HOURS_PER_YEAR.message())
     if hours < 0:
         raise ValidationError(_("Uren kunnen niet negatief zijn."))
     if hours > MAX_HOURS:
         raise ValidationError(
             _("Meer dan %(max)s uur per jaar kan niet kloppen.") % {"max": _fmt(MAX_HOURS)}
         )
-    return hours
+    return HOURS_PER_YEAR.validate(hours)
 
 
 def person_create(
@@ -222,9 +215,13 @@ def person_update(
     school: School,
     school_year: SchoolYear,
     hours_available=None,
+    expected_version: int | None = None,
     **fields,
 ) -> Person:
     """Change a person's details (and their ICT hours at this school this year).
+
+    ``expected_version`` is the version the form was filled in on (None = no check, for the
+    system); a stale one raises ``ConcurrentChange`` with the stored person.
 
     Removing the proof of pedagogical qualification, or making someone inactive, is refused
     while they still hold tasks that would then break the rules."""
@@ -241,6 +238,8 @@ def person_update(
         fields["email"] = _clean_email(fields["email"])
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
+        if expected_version is not None:
+            check_version(person.version, expected_version, current=person)
         if "email" in fields and fields["email"] != person.email:
             # A new address changes nothing about which account is this person's.
             _check_unique_email(
@@ -275,6 +274,7 @@ def person_update(
             )
         for name, value in fields.items():
             setattr(person, name, value.strip() if isinstance(value, str) else value)
+        person.version += 1
         person.full_clean()
         person._history_user = actor
         person.save()
@@ -463,8 +463,17 @@ class CompetenceEntry:
     development_wish: str = ""
 
 
-def competences_save(*, actor, person: Person, entries: Iterable[CompetenceEntry]) -> int:
+def competences_save(
+    *,
+    actor,
+    person: Person,
+    entries: Iterable[CompetenceEntry],
+    expected_version: int | None = None,
+) -> int:
     """Save a person's expertise and motivation in one go; returns how many answers changed.
+
+    ``expected_version`` is the person's ``ratings_version`` the page was filled in on (None =
+    no check, for the system); a stale one raises ``ConcurrentChange`` and changes nothing.
 
     The person themself, or directie / ICT of their school, may do this; who did it is kept
     (``set_by``, ``set_by_self``) and shown next to each answer."""
@@ -485,6 +494,9 @@ def competences_save(*, actor, person: Person, entries: Iterable[CompetenceEntry
     by_self = actor is not None and person.user_id == actor.pk
     changed = 0
     with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if expected_version is not None:
+            check_version(locked.ratings_version, expected_version, current=locked)
         existing = {
             (c.domain_id, c.task_id): c
             for c in Competence.objects.select_for_update().filter(person=person).order_by()
@@ -521,6 +533,9 @@ def competences_save(*, actor, person: Person, entries: Iterable[CompetenceEntry
             current.development_wish = wish
             _competence_save(current, actor, by_self)
             changed += 1
+        if changed:
+            # One version for all of the person's answers: the next stale page is refused.
+            Person.objects.filter(pk=person.pk).update(ratings_version=F("ratings_version") + 1)
         if changed:
             audit_log(
                 actor=actor,
@@ -625,10 +640,7 @@ def _check_mandate(mandate: str, budget) -> Decimal | None:
         raise ValidationError(
             {"mandate_budget": _("Vul het budget in waarbinnen deze persoon zelf beslist.")}
         )
-    budget = Decimal(budget)
-    if budget < 0:
-        raise ValidationError({"mandate_budget": _("Een budget kan niet negatief zijn.")})
-    return budget
+    return MANDATE_BUDGET.validate(budget, field="mandate_budget")
 
 
 def _check_period(starts_on: dt.date, ends_on: dt.date | None) -> None:

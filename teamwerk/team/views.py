@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from teamwerk.accounts.services import audit_log
 from teamwerk.catalogue.models import Domain, Profile
 from teamwerk.core.http import no_store
+from teamwerk.core.versions import differences, with_version
 from teamwerk.tenancy.models import School
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import current_school_year, has_group_view, user_can
@@ -778,11 +779,14 @@ def person_edit(request, pk: int):
         "external": person.external,
         "active": person.active,
         "hours_available": availability.hours_available if availability else 0,
+        "version": person.version,
     }
     form = PersonForm(request.POST or None, initial=initial)
+    conflict, stored = None, []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         hours = data.pop("hours_available")
+        version = data.pop("version", None) or 0
         try:
             services.person_update(
                 actor=request.user,
@@ -790,7 +794,31 @@ def person_edit(request, pk: int):
                 school=school,
                 school_year=school_year,
                 hours_available=hours,
+                expected_version=version,
                 **data,
+            )
+        except services.ConcurrentChange as change:
+            # Keep the user's input, based on the stored version; show what differs.
+            conflict = change
+            current = change.current
+            availability = Availability.objects.filter(
+                person=current, school=school, school_year=school_year
+            ).first()
+            form = PersonForm(with_version(request.POST, current.version))
+            form.is_valid()
+            stored = differences(
+                form,
+                {
+                    "first_name": current.first_name,
+                    "last_name": current.last_name,
+                    "email": current.email,
+                    "job_title": current.job_title,
+                    "profile": current.profile_id,
+                    "pedagogically_qualified": current.pedagogically_qualified,
+                    "external": current.external,
+                    "active": current.active,
+                    "hours_available": availability.hours_available if availability else 0,
+                },
             )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -798,7 +826,10 @@ def person_edit(request, pk: int):
             messages.success(request, _("Bewaard."))
             return redirect("team_person", person.pk)
     return render(
-        request, "team/person_form.html", _base(school, school_year, form=form, person=person)
+        request,
+        "team/person_form.html",
+        _base(school, school_year, form=form, person=person, conflict=conflict, differences=stored),
+        status=409 if conflict else 200,
     )
 
 
@@ -913,12 +944,35 @@ def competences(request, pk: int):
     tasks = [pt.task for pt in selectors.distributable_tasks(plan)] if plan else []
     domains = list(Domain.objects.order_by("order", "code"))
     existing = {(c.domain_id, c.task_id): c for c in selectors.competences_of(request.user, person)}
-    form = CompetenceForm(request.POST or None, domains=domains, tasks=tasks, existing=existing)
+    form = CompetenceForm(
+        request.POST or None,
+        domains=domains,
+        tasks=tasks,
+        existing=existing,
+        version=person.ratings_version,
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.competences_save(
-                actor=request.user, person=person, entries=form.entries()
+                actor=request.user,
+                person=person,
+                entries=form.entries(),
+                expected_version=form.cleaned_data.get("version") or 0,
             )
+        except services.ConcurrentChange as change:
+            # Keep what the user chose; show next to it what is stored now.
+            conflict = change
+            existing = {
+                (c.domain_id, c.task_id): c for c in selectors.competences_of(request.user, person)
+            }
+            form = CompetenceForm(
+                with_version(request.POST, change.current.ratings_version),
+                domains=domains,
+                tasks=tasks,
+                existing=existing,
+            )
+            form.is_valid()
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -937,7 +991,9 @@ def competences(request, pk: int):
             form=form,
             rows=form.rows(),
             is_me=person.user_id == request.user.pk,
+            conflict=conflict,
         ),
+        status=409 if conflict else 200,
     )
 
 
@@ -1145,7 +1201,8 @@ def agreement_edit(request, pk: int):
             services.agreement_update(
                 actor=request.user,
                 agreement=agreement,
-                expected_version=form.cleaned_data.get("version"),
+                # A form without a version cannot prove it saw the stored agreement.
+                expected_version=form.cleaned_data.get("version") or 0,
                 **form.values(),
             )
         except services.ConcurrentChange as change:
@@ -1173,7 +1230,21 @@ def agreement_edit(request, pk: int):
 def agreement_delete(request, pk: int):
     agreement = selectors.agreement_get(request.user, pk)
     _require_edit(request.user, agreement.school)
-    services.agreement_delete(actor=request.user, agreement=agreement)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        services.agreement_delete(actor=request.user, agreement=agreement, expected_version=version)
+    except services.ConcurrentChange:
+        messages.error(
+            request,
+            _(
+                "Iemand anders heeft deze afspraak intussen gewijzigd. Ze is niet verwijderd: "
+                "bekijk ze opnieuw en verwijder ze dan als dat nog nodig is."
+            ),
+        )
+        return redirect("team_agreement_edit", agreement.pk)
     messages.success(request, _("De afspraak is verwijderd."))
     return redirect("team_agreements")
 

@@ -17,11 +17,37 @@ ANSWER_NOORD = {
     "lezer_noord": 403,
 }
 GROUP_VIEW = {"beheerder": 200, "directeur": 200, "beheerder_stichting": 200}
-GROUP_ANSWER = {"beheerder": 302, "directeur": 302, "beheerder_stichting": 302}
+# The walk posts the version of the Scholengroep's group answer. The Stichting's beheerder may
+# answer for their own group, but that version is not theirs: refused as stale (422), which is
+# still "allowed", not 403/404.
+GROUP_ANSWER = {"beheerder": 302, "directeur": 302, "beheerder_stichting": 422}
 
 
 def _noord(world):
     return {"school_id": world.noord.pk}
+
+
+def _seen(check_code: str, *, school=None, organisation=None) -> int:
+    """The version an answer form carries: the id of the answer the page shows (0 = none)."""
+    from teamwerk.stappenplan import services
+
+    journey = (
+        services.journey_ensure(school=school)
+        if school is not None
+        else services.journey_ensure(organisation=organisation)
+    )
+    latest = services.current_answer(journey, check_code)
+    return latest.pk if latest else 0
+
+
+def _noord_answer(world):
+    version = _seen("S5.tailored", school=world.noord)
+    return {"check_code": "S5.tailored", "value": "yes", "note": "walk", "version": version}
+
+
+def _group_answer(world):
+    version = _seen("S4.pooling", organisation=world.organisation)
+    return {"check_code": "S4.pooling", "value": "yes", "version": version}
 
 
 URL_ACCESS = {
@@ -34,12 +60,12 @@ URL_ACCESS = {
         only(ANSWER_NOORD),
         kwargs=_noord,
         method="post",
-        data=lambda w: {"check_code": "S5.tailored", "value": "yes", "note": "walk"},
+        data=_noord_answer,
     ),
     "stappenplan_group": Row(only(GROUP_VIEW)),
     "stappenplan_group_answer": Row(
         only(GROUP_ANSWER),
         method="post",
-        data=lambda w: {"check_code": "S4.pooling", "value": "yes"},
+        data=_group_answer,
     ),
 }

@@ -52,6 +52,17 @@ def answer_url(school) -> str:
     return reverse("stappenplan_answer", kwargs={"school_id": school.pk})
 
 
+def seen(check_code: str, *, school=None, organisation=None) -> int:
+    """The version an answer form carries: the id of the answer the page shows (0 = none)."""
+    journey = (
+        services.journey_ensure(school=school)
+        if school is not None
+        else services.journey_ensure(organisation=organisation)
+    )
+    latest = services.current_answer(journey, check_code)
+    return latest.pk if latest else 0
+
+
 @pytest.fixture
 def fresh_school(world):
     """A new school of the demo group where the Noord directie, ICT and teamlid also work."""
@@ -219,7 +230,12 @@ def test_a_step_page_lets_you_answer_an_earlier_check_and_marks_skipped_ones(cli
 
     response = client.post(
         answer_url(world.zuid),
-        {"check_code": "S6.expertise", "value": "no", "return_to": "step"},
+        {
+            "check_code": "S6.expertise",
+            "value": "no",
+            "return_to": "step",
+            "version": seen("S6.expertise", school=world.zuid),
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -272,7 +288,10 @@ def test_answering_changes_the_advice_and_keeps_the_note(client_for, world):
 
 def test_answering_without_htmx_redirects_with_a_message(client_for, world):
     client = client_for("ict_noord")
-    response = client.post(answer_url(world.noord), {"check_code": "S8.tasks", "value": "yes"})
+    response = client.post(
+        answer_url(world.noord),
+        {"check_code": "S8.tasks", "value": "yes", "version": seen("S8.tasks", school=world.noord)},
+    )
     assert response.status_code == 302 and response["Location"] == route_url(world.noord)
     page = client.get(response["Location"])
     assert "Je antwoord is bewaard." in page_text(page.content)
@@ -349,7 +368,12 @@ def test_the_group_answers_step_4(client_for, world):
     client = client_for("beheerder")
     response = client.post(
         reverse("stappenplan_group_answer"),
-        {"check_code": "S4.pooling", "value": "no", "note": "We bekijken het volgend jaar."},
+        {
+            "check_code": "S4.pooling",
+            "value": "no",
+            "note": "We bekijken het volgend jaar.",
+            "version": seen("S4.pooling", organisation=world.organisation),
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -505,3 +529,63 @@ def test_someone_without_a_school_and_without_group_rights_gets_a_clear_page(cli
     response = client.get(reverse("stappenplan"))
     assert response.status_code == 200
     assert "Je bent nog aan geen school gekoppeld." in page_text(response.content)
+
+
+# --- two people answer the same check ---------------------------------------------------------
+
+
+def test_an_answer_given_on_an_old_page_is_refused_and_keeps_the_note(world):
+    from django.test import Client
+
+    ict, directie = Client(), Client()
+    ict.force_login(world.users["ict_noord"])
+    directie.force_login(world.users["directie_noord"])
+    code = "S7.mandates"
+    version = seen(code, school=world.noord)  # both pages show the same answer
+    journey = services.journey_ensure(school=world.noord)
+    before = Answer.objects.filter(journey=journey, check_code=code).count()
+    first = ict.post(answer_url(world.noord), {"check_code": code, "value": "yes",
+                                               "version": version})  # fmt: skip
+    assert first.status_code == 302
+    stale = directie.post(
+        answer_url(world.noord),
+        {
+            "check_code": code,
+            "value": "no",
+            "note": "Nog te bespreken.",
+            "version": version,
+            "return_to": "step",
+        },
+    )
+    text = page_text(stale.content)
+    assert stale.status_code == 422
+    assert "Iemand anders heeft deze vraag intussen beantwoord" in text
+    assert "Nog te bespreken." in text  # the note is kept in the form
+    assert Answer.objects.filter(journey=journey, check_code=code).count() == before + 1
+    latest = services.current_answer(journey, code)
+    assert latest.value is True and latest.answered_by == world.users["ict_noord"]
+    # The page now carries the new version: answering again goes through.
+    assert f'name="version" value="{latest.pk}"' in text
+    again = directie.post(
+        answer_url(world.noord),
+        {"check_code": code, "value": "no", "note": "Nog te bespreken.", "version": latest.pk},
+    )
+    assert again.status_code == 302
+    assert services.current_answer(journey, code).value is False
+
+
+def test_the_group_answer_on_an_old_page_is_refused(world):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(world.users["beheerder"])
+    second.force_login(world.users["directeur"])
+    version = seen("S4.pooling", organisation=world.organisation)
+    url = reverse("stappenplan_group_answer")
+    assert first.post(url, {"check_code": "S4.pooling", "value": "no",
+                            "version": version}).status_code == 302  # fmt: skip
+    stale = second.post(url, {"check_code": "S4.pooling", "value": "yes", "version": version})
+    assert stale.status_code == 422
+    assert "Iemand anders heeft deze vraag intussen beantwoord" in page_text(stale.content)
+    journey = services.journey_ensure(organisation=world.organisation)
+    assert services.current_answer(journey, "S4.pooling").value is False
