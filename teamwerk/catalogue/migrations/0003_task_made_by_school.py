@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ('catalogue', '0002_bounded_task_hours_and_version'),
         ('tenancy', '0002_mfa_for_leaders_bounds_and_version'),
     ]
 
