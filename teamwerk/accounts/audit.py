@@ -33,6 +33,7 @@ AUDIT_KINDS = {
     "plan.exported": _("Takenoverzicht geëxporteerd"),
     "plan.imported": _("Takenoverzicht geïmporteerd"),
     "document.recorded": _("Document vastgelegd als ondertekend"),
+    "document.template_uploaded": _("Eigen Word-sjabloon opgeladen"),
     "ratings.viewed": _("Kennis en motivatie van iemand anders bekeken"),
     "ratings.changed": _("Kennis en motivatie gewijzigd"),
     "people.imported": _("Mensen ingelezen"),

@@ -8,7 +8,13 @@ from teamwerk.catalogue.models import Profile
 from teamwerk.core.forms import BootstrapFormMixin
 from teamwerk.planning.models import PlannedTask
 
-from .models import TEXT_LIMIT, JobDescriptionInfo, SchoolDocumentSettings, Vacancy
+from .models import (
+    TEXT_LIMIT,
+    DocumentKind,
+    JobDescriptionInfo,
+    SchoolDocumentSettings,
+    Vacancy,
+)
 
 DEFAULT_HELP = _("Staat in elke functiebeschrijving, tenzij je per persoon iets anders invult.")
 
@@ -89,3 +95,14 @@ class VacancyForm(BootstrapFormMixin, forms.ModelForm):
         for name in ("context", "role", "profile_text", "tasks_text", "how_to_apply"):
             self.fields[name].max_length = TEXT_LIMIT
             self.fields[name].validators.append(MaxLengthValidator(TEXT_LIMIT))
+
+
+class HouseStyleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Voor welk document"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("Word-sjabloon (.docx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+        self.fields["file"].widget.attrs["class"] = "form-control"
+        self.fields["file"].widget.attrs["accept"] = ".docx"

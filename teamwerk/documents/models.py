@@ -218,3 +218,32 @@ class Vacancy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HouseStyle(models.Model):
+    """An organisation's own Word template for one kind of document (its house style)."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("soort document"), max_length=10, choices=DocumentKind.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    docx = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = None
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="housestyle_one_per_kind")
+        ]
+        verbose_name = _("huisstijl")
+        verbose_name_plural = _("huisstijlen")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind}"

@@ -283,21 +283,37 @@ def vacancy_template_bytes() -> bytes:
 def render_docx(template: bytes, data) -> bytes:
     from docxtpl import DocxTemplate
 
+    from .house_style import sandbox
+
     document = DocxTemplate(io.BytesIO(template))
-    document.render({"d": _clean(data), "l": labels()}, autoescape=True)
+    document.render({"d": _clean(data), "l": labels()}, jinja_env=sandbox(), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def job_docx(job) -> bytes:
-    return render_docx(job_template_bytes(), job)
+def template_for(organisation_id, kind: str) -> bytes:
+    """The organisation's own Word template for this kind of document, or ours."""
+    from .models import DocumentKind, HouseStyle
+
+    own = (
+        HouseStyle.objects.filter(organisation_id=organisation_id, kind=kind)
+        .values_list("docx", flat=True)
+        .first()
+    )
+    if own:
+        return bytes(own)
+    return job_template_bytes() if kind == DocumentKind.JOB_DESCRIPTION else plan_template_bytes()
 
 
-def plan_docx(plan) -> bytes:
+def job_docx(job, template: bytes | None = None) -> bytes:
+    return render_docx(template or job_template_bytes(), job)
+
+
+def plan_docx(plan, template: bytes | None = None) -> bytes:
     data = _clean(plan)
     data["title"] = labels()["group_plan_title" if plan.is_group else "plan_title"]
-    return render_docx(plan_template_bytes(), data)
+    return render_docx(template or plan_template_bytes(), data)
 
 
 # ------------------------------------------------------------------------------------ PDF
@@ -354,7 +370,7 @@ def vacancy_pdf(document) -> bytes:
     )
 
 
-def jobs_zip(jobs: list) -> bytes:
+def jobs_zip(jobs: list, template: bytes | None = None) -> bytes:
     buffer = io.BytesIO()
     seen: set[str] = set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -363,7 +379,7 @@ def jobs_zip(jobs: list) -> bytes:
             while name in seen:
                 name = "x-" + name
             seen.add(name)
-            archive.writestr(f"{name}.docx", job_docx(job))
+            archive.writestr(f"{name}.docx", job_docx(job, template))
     return buffer.getvalue()
 
 

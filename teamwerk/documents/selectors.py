@@ -732,3 +732,31 @@ def vacancy_document(vacancy) -> VacancyDocument:
             ),
         ],
     )
+
+
+# --------------------------------------------------------------------------- house style
+
+
+def may_style(user, organisation) -> bool:
+    return user_can(user, Action.MANAGE_ORGANISATION, organisation=organisation)
+
+
+def house_styles(organisation) -> list:
+    from .models import HouseStyle
+
+    return list(
+        HouseStyle.objects.filter(organisation=organisation)
+        .select_related("uploaded_by")
+        .defer("docx")
+        .order_by("kind")
+    )
+
+
+def placeholders() -> list[tuple[str, list[str]]]:
+    """The placeholders each kind of template must contain (shown on the upload page)."""
+    from .house_style import REQUIRED
+
+    return [
+        (str(DocumentKind(kind).label), ["{{ " + name + " }}" for name in names])
+        for kind, names in REQUIRED.items()
+    ]

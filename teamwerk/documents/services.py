@@ -79,11 +79,13 @@ def document_record(
         if person is None:
             raise ValidationError("a job description belongs to a person")
         data = selectors.job_description(person, school, school_year)
-        docx, pdf = render.job_docx(data), render.job_pdf(data)
+        template = render.template_for(school.organisation_id, kind)
+        docx, pdf = render.job_docx(data, template), render.job_pdf(data)
     elif kind == DocumentKind.WORK_PLAN:
         person = None
         data = selectors.work_plan(actor, school, school_year)
-        docx, pdf = render.plan_docx(data), render.plan_pdf(data)
+        template = render.template_for(school.organisation_id, kind)
+        docx, pdf = render.plan_docx(data, template), render.plan_pdf(data)
     else:
         raise ValidationError(f"unknown document kind {kind}")
     with transaction.atomic():
@@ -173,3 +175,111 @@ def vacancy_update(*, actor, vacancy: Vacancy, expected_version: int | None = No
         current.version += 1
         _clean_save(current, actor)
         return current
+
+
+# ------------------------------------------------------------------------- house style
+
+
+def _sample(kind: str) -> dict:
+    """Data in the shape of a real document, to try an uploaded template on."""
+    header = {
+        "school": "School",
+        "number_label": "Nr",
+        "number": "1",
+        "board_label": "Bestuur",
+        "board": "Bestuur",
+        "school_year": "2026-2027",
+        "region": "BE-VL",
+    }
+    row = {
+        "code": "POL-01",
+        "title": "Taak",
+        "hours": "1",
+        "role": "Trekker",
+        "mandate": "Voert uit",
+        "period": "",
+        "section": "A.1",
+        "owner": "A",
+        "backups": "B",
+    }
+    if kind == DocumentKind.JOB_DESCRIPTION:
+        section = {"code": "POL", "ref": "A.1", "name": "Beleid", "intro": "", "condition": ""}
+        return {
+            "header": header,
+            "person": "P",
+            "function": "F",
+            "first_evaluator": "E1",
+            "second_evaluator": "E2",
+            "intro": "",
+            "tasks_heading": "",
+            "sections": [section | {"rows": [row]}],
+            "total_hours": "1",
+            "available_hours": "1",
+            "over_hours": False,
+            "place": "",
+            "closing": "",
+        }
+    person = {"name": "P", "function": "F", "used": "1", "available": "1", "over": False}
+    return {
+        "header": header,
+        "title": "Plan",
+        "is_group": False,
+        "intro": "",
+        "tasks": [row],
+        "people": [person],
+        "planned_hours": "1",
+        "assigned_hours": "1",
+        "budget": "1",
+        "over_budget": False,
+        "agreements": [],
+        "needs_consent": False,
+        "consent_line": "",
+        "place": "",
+    }
+
+
+def house_style_save(*, actor, organisation, kind: str, data: bytes, filename: str = ""):
+    """Keep an organisation's own Word template after it passed every check and a trial
+    render; a refused file changes nothing."""
+    from teamwerk.tenancy.roles import Action
+    from teamwerk.tenancy.selectors import user_can
+
+    from .house_style import check_template
+    from .models import HouseStyle
+
+    if not user_can(actor, Action.MANAGE_ORGANISATION, organisation=organisation):
+        raise PermissionDenied
+    problems = check_template(data, kind)
+    if problems:
+        raise ValidationError(problems)
+    try:
+        render.render_docx(data, _sample(kind))
+    except Exception as error:  # noqa: BLE001 - any failure of a foreign template is refused
+        raise ValidationError(
+            _("Het sjabloon kon niet gevuld worden: %(error)s") % {"error": str(error)[:200]}
+        ) from None
+    with transaction.atomic():
+        style, _created = HouseStyle.objects.update_or_create(
+            organisation=organisation,
+            kind=kind,
+            defaults={"docx": data, "filename": filename[:255], "uploaded_by": actor},
+        )
+        audit_log(
+            actor=actor,
+            organisation=organisation,
+            kind="document.template_uploaded",
+            target=str(style.get_kind_display()),
+        )
+        return style
+
+
+def house_style_remove(*, actor, organisation, kind: str) -> None:
+    from teamwerk.tenancy.roles import Action
+    from teamwerk.tenancy.selectors import user_can
+
+    from .models import HouseStyle
+
+    if not user_can(actor, Action.MANAGE_ORGANISATION, organisation=organisation):
+        raise PermissionDenied
+    with transaction.atomic():
+        HouseStyle.objects.filter(organisation=organisation, kind=kind).delete()

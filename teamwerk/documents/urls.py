@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.index, name="documents_index"),
+    path("huisstijl/", views.house_style, name="documents_house_style"),
     path("school/<int:school_id>/instellingen/", views.settings_edit, name="documents_settings"),
     path(
         "school/<int:school_id>/functiebeschrijving/<int:person_id>/",

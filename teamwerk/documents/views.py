@@ -15,7 +15,14 @@ from teamwerk.tenancy.selectors import current_school_year
 
 from . import render as files
 from . import selectors, services
-from .forms import DocumentSettingsForm, JobInfoForm, VacancyForm, VacancyStartForm
+from .forms import (
+    DocumentSettingsForm,
+    HouseStyleForm,
+    JobInfoForm,
+    VacancyForm,
+    VacancyStartForm,
+)
+from .house_style import MAX_FILE_BYTES as MAX_TEMPLATE_BYTES
 from .models import DocumentKind
 
 FORMATS = {"docx": files.DOCX_TYPE, "pdf": "application/pdf"}
@@ -78,6 +85,7 @@ def index(request):
             "last_plan": last_plan,
             "plan_changes": plan_changes,
             "organisation": school.organisation,
+            "may_style": selectors.may_style(request.user, school.organisation),
             "vacancies": list(selectors.vacancies_for_school(request.user, school))
             if manage
             else [],
@@ -152,7 +160,11 @@ def job_file(request, school_id: int, person_id: int, fmt: str):
     fmt = _fmt(fmt)
     school, school_year, person = _job_target(request, school_id, person_id)
     job = selectors.job_description(person, school, school_year)
-    content = files.job_docx(job) if fmt == "docx" else files.job_pdf(job)
+    if fmt == "docx":
+        template = files.template_for(school.organisation_id, DocumentKind.JOB_DESCRIPTION)
+        content = files.job_docx(job, template)
+    else:
+        content = files.job_pdf(job)
     name = files.file_name("functiebeschrijving", person.full_name, school.name, str(school_year))
     return _download(content, fmt, name)
 
@@ -182,7 +194,11 @@ def bundle_file(request, school_id: int, fmt: str):
     school_year = current_school_year(school.organisation)
     people = selectors.job_people(request.user, school, school_year)
     jobs = [selectors.job_description(p, school, school_year) for p in people]
-    content = files.jobs_zip(jobs) if fmt == "zip" else files.jobs_pdf(jobs, school.name)
+    if fmt == "zip":
+        template = files.template_for(school.organisation_id, DocumentKind.JOB_DESCRIPTION)
+        content = files.jobs_zip(jobs, template)
+    else:
+        content = files.jobs_pdf(jobs, school.name)
     name = files.file_name("functiebeschrijvingen", school.name, str(school_year))
     return _download(content, fmt, name)
 
@@ -194,7 +210,11 @@ def plan_file(request, school_id: int, fmt: str):
     school = selectors.document_school_get(request.user, school_id)
     school_year = current_school_year(school.organisation)
     plan = selectors.work_plan(request.user, school, school_year)
-    content = files.plan_docx(plan) if fmt == "docx" else files.plan_pdf(plan)
+    if fmt == "docx":
+        template = files.template_for(school.organisation_id, DocumentKind.WORK_PLAN)
+        content = files.plan_docx(plan, template)
+    else:
+        content = files.plan_pdf(plan)
     name = files.file_name("werkverdelingsplan", school.name, str(school_year))
     return _download(content, fmt, name)
 
@@ -220,7 +240,11 @@ def group_plan_file(request, organisation_id: int, fmt: str):
     fmt = _fmt(fmt)
     organisation = selectors.group_organisation_get(request.user, organisation_id)
     plan = selectors.group_work_plan(request.user, organisation)
-    content = files.plan_docx(plan) if fmt == "docx" else files.plan_pdf(plan)
+    if fmt == "docx":
+        template = files.template_for(organisation.pk, DocumentKind.WORK_PLAN)
+        content = files.plan_docx(plan, template)
+    else:
+        content = files.plan_pdf(plan)
     name = files.file_name("werkverdelingsplan", organisation.name, plan.header.school_year)
     return _download(content, fmt, name)
 
@@ -308,3 +332,52 @@ def vacancy_file(request, pk: int, fmt: str):
     content = files.vacancy_docx(document) if fmt == "docx" else files.vacancy_pdf(document)
     name = files.file_name("vacature", vacancy.title, vacancy.school.name)
     return _download(content, fmt, name)
+
+
+# --------------------------------------------------------------------------- house style
+
+
+@login_required
+def house_style(request):
+    """The organisation's own Word templates (beheerder): upload, check, remove."""
+    organisation = request.organisation
+    if organisation is None or not selectors.may_style(request.user, organisation):
+        raise PermissionDenied
+    form = HouseStyleForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and request.POST.get("remove"):
+        services.house_style_remove(
+            actor=request.user, organisation=organisation, kind=request.POST["remove"]
+        )
+        messages.success(request, _("Het eigen sjabloon is weg; Teamwerk gebruikt weer het zijne."))
+        return redirect("documents_house_style")
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.house_style_save(
+                actor=request.user,
+                organisation=organisation,
+                kind=form.cleaned_data["kind"],
+                data=upload.read(MAX_TEMPLATE_BYTES + 1),
+                filename=upload.name,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(
+                request, _("Het sjabloon is gecontroleerd en wordt voortaan gebruikt.")
+            )
+            return redirect("documents_house_style")
+    return render(
+        request,
+        "documents/house_style.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "styles": selectors.house_styles(organisation),
+            "placeholders": selectors.placeholders(),
+        },
+    )

@@ -51,6 +51,8 @@ ZUID_MANAGE = {"beheerder": 200, "directeur": 200, "directie_zuid": 200}
 URL_ACCESS = {
     "documents_index": Row(signed_in()),
     "documents_settings": Row(only(MANAGE_ONLY), kwargs=_noord),
+    # The organisation's own Word templates: its beheerder (each their own organisation).
+    "documents_house_style": Row(signed_in(403, beheerder=200, beheerder_stichting=200)),
     "documents_job": Row(only(OWN_JOB), kwargs=_job),
     "documents_job_file": Row(only(OWN_JOB), kwargs=lambda w: _job(w, fmt="docx")),
     "documents_job_record": Row(only(RECORD_OWN_JOB), kwargs=_job, method="post"),

@@ -140,3 +140,14 @@ def test_from_step_6_to_a_vacancy(browser_page, sign_in):
     page.reload()
     assert _no_sideways_scroll(page)
     screenshot(page, "documents-8-vacancy-phone")
+
+
+def test_house_style_page_at_phone_width(browser_page, sign_in):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "beheerder@scholengroep-demo.be")
+    page.goto("/documenten/huisstijl/")
+    assert page.locator("label[for=id_file]").count() == 1
+    assert "{{ d.sections }}" in page.content()
+    assert _no_sideways_scroll(page)
+    screenshot(page, "documents-9-house-style-phone")
