@@ -115,7 +115,9 @@ def _readable_value(key: str, value) -> str:
 
 def audit_details(data: dict) -> list[tuple[str, str]]:
     """An event's details as (readable name, readable value) pairs."""
+    # A fixed order (PostgreSQL's jsonb does not keep the order the keys were written in).
+    order = {key: index for index, key in enumerate(AUDIT_DATA_LABELS)}
+    items = sorted((data or {}).items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
     return [
-        (str(AUDIT_DATA_LABELS.get(key, key)), _readable_value(key, value))
-        for key, value in (data or {}).items()
+        (str(AUDIT_DATA_LABELS.get(key, key)), _readable_value(key, value)) for key, value in items
     ]

@@ -409,10 +409,10 @@ def person_unlink_user(*, actor, person: Person) -> Person:
 
     _check_may_link(actor, person)
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = Person.objects.select_for_update().get(pk=person.pk)
         if person.user_id is None:
             return person
-        email = person.user.email
+        email = User.objects.get(pk=person.user_id).email
         person.user = None
         person._history_user = actor
         person.save(update_fields=["user", "updated_at"])
