@@ -95,9 +95,16 @@ def test_the_list_of_proposals_marks_dead_runs_failed_too(client_for, stuck_run)
     assert "Mislukt" in page
 
 
-def test_a_restarted_worker_recovers_dead_runs_and_beats(stuck_run, settings):
+def test_a_restarted_worker_recovers_dead_runs_and_beats(stuck_run, monkeypatch, settings):
+    # The task loop itself is django-tasks' (it closes database connections between tasks,
+    # which a test transaction cannot survive); what the worker adds runs before it.
+    from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    loops = []
+    monkeypatch.setattr(DbWorkerCommand, "handle", lambda self, *a, **kw: loops.append(kw))
     call_command("worker", batch=True, startup_delay=False, verbosity=0)
+    assert len(loops) == 1  # then the task loop starts
     stuck_run.refresh_from_db()
     assert stuck_run.status == RunStatus.FAILED
     assert "onderbroken" in stuck_run.message
