@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from teamwerk.core.limits import PERCENT
 from teamwerk.tenancy.querysets import TenantQuerySet
 
 # A run still "busy" this long after its time limit has lost its worker (restart, crash):
@@ -69,7 +70,9 @@ class ProposalRun(models.Model):
     status = models.CharField(
         _("stand"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    progress = models.PositiveSmallIntegerField(
+        _("voortgang (%)"), default=0, validators=PERCENT.validators()
+    )
     message = models.TextField(_("bericht"), blank=True)
     result = models.JSONField(_("resultaat"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -86,9 +89,7 @@ class ProposalRun(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["school", "-created_at"], name="allocation_run_school")]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="proposalrun_progress_max_100"
-            ),
+            PERCENT.constraint("progress", name="proposalrun_progress_in_range"),
             models.CheckConstraint(
                 condition=models.Q(kind="proposal") | models.Q(school__isnull=False),
                 name="proposalrun_whatif_needs_school",
@@ -121,9 +122,7 @@ class ProposalRun(models.Model):
         """How long the engine may think about this run (the problem module decides)."""
         from . import problem
 
-        seconds = (
-            problem.GROUP_TIME_LIMIT_S if self.school_id is None else problem.SCHOOL_TIME_LIMIT_S
-        )
+        seconds = problem.GROUP_TIME_LIMIT_S if self.school_id is None else problem.SCHOOL_TIME_LIMIT_S
         if (self.options or {}).get("more_time"):
             seconds *= getattr(problem, "MORE_TIME_FACTOR", 1)
         return dt.timedelta(seconds=seconds)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from teamwerk.core.i18n import localized
+from teamwerk.core.limits import TASK_HOURS
 from teamwerk.tenancy.querysets import TenantQuerySet, scope_for
 from teamwerk.tenancy.roles import Action
 
@@ -133,11 +134,17 @@ class Task(models.Model):
     usual_level = models.CharField(
         _("gebruikelijk niveau"), max_length=10, choices=Level.choices, default=Level.SCHOOL
     )
-    hours_min = models.PositiveIntegerField(_("uren per jaar (min)"), default=0)
-    hours_max = models.PositiveIntegerField(_("uren per jaar (max)"), default=0)
+    hours_min = models.PositiveIntegerField(
+        _("uren per jaar (min)"), default=0, validators=TASK_HOURS.validators()
+    )
+    hours_max = models.PositiveIntegerField(
+        _("uren per jaar (max)"), default=0, validators=TASK_HOURS.validators()
+    )
     profiles = models.ManyToManyField(Profile, blank=True, related_name="tasks")
     sources = models.JSONField(default=list, blank=True)
     catalogue_version = models.PositiveIntegerField(default=0)
+    # Optimistic version of an own task's edit form.
+    version = models.PositiveIntegerField(default=1)
     retired = models.BooleanField(
         default=False, help_text=_("Niet meer in de standaardcatalogus; plannen houden hem.")
     )
@@ -156,6 +163,11 @@ class Task(models.Model):
                 name="task_unique_standard_code",
             ),
             models.UniqueConstraint(fields=["organisation", "code"], name="task_unique_own_code"),
+            TASK_HOURS.constraint("hours_min", name="task_hours_min_in_range"),
+            TASK_HOURS.constraint("hours_max", name="task_hours_max_in_range"),
+            models.CheckConstraint(
+                condition=Q(hours_min__lte=models.F("hours_max")), name="task_hours_in_order"
+            ),
         ]
         verbose_name = _("taak")
         verbose_name_plural = _("taken")

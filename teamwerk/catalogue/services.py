@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from teamwerk.core.versions import check_version
 from teamwerk.tenancy.querysets import scope_for
 from teamwerk.tenancy.roles import Action
 
@@ -105,6 +106,7 @@ def task_create_own(*, actor, organisation, school=None, **fields) -> Task:
             raise PermissionDenied
     elif organisation.pk not in scope.organisation_wide:
         raise PermissionDenied
+    fields.pop("version", None)
     with transaction.atomic():
         profiles = fields.pop("profiles", [])
         if not fields.get("code"):
@@ -118,18 +120,26 @@ def task_create_own(*, actor, organisation, school=None, **fields) -> Task:
         return task
 
 
-def task_update_own(*, actor, task: Task, **fields) -> Task:
-    """Change an organisation's own task (standard tasks change only with the catalogue file)."""
+def task_update_own(*, actor, task: Task, expected_version: int | None = None, **fields) -> Task:
+    """Change an organisation's own task (standard tasks change only with the catalogue file).
+
+    ``expected_version`` is the version the form was filled in on (None = no check); a stale
+    one raises ``ConcurrentChange`` with the stored task and changes nothing."""
     if task.organisation_id is None:
         raise PermissionDenied
     if not Task.objects.changeable_by(actor).filter(pk=task.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
+        task = Task.objects.select_for_update().order_by().get(pk=task.pk)
+        if expected_version is not None:
+            check_version(task.version, expected_version, current=task)
         profiles = fields.pop("profiles", None)
         fields.pop("code", None)
         fields.pop("organisation", None)
+        fields.pop("version", None)
         for name, value in fields.items():
             setattr(task, name, value)
+        task.version += 1
         task.full_clean()
         task._history_user = actor
         task.save()

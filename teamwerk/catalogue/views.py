@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from teamwerk.core.versions import ConcurrentChange, differences, with_version
 from teamwerk.tenancy.selectors import current_school_year
 
 from . import selectors, services
@@ -143,9 +144,28 @@ def catalogue_task_edit(request, pk: int):
         raise PermissionDenied  # another school's own task: it reads it, but does not change it
     task = selectors.own_task_get(request.user, pk, organisation)
     form = OwnTaskForm(request.POST or None, instance=task)
+    conflict, stored = None, []
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        # A form without a version cannot prove it saw the stored task.
+        version = values.pop("version", None) or 0
         try:
-            services.task_update_own(actor=request.user, task=task, **form.cleaned_data)
+            services.task_update_own(
+                actor=request.user, task=task, expected_version=version, **values
+            )
+        except ConcurrentChange as change:
+            # Keep the user's input, now based on the stored version; show what differs.
+            conflict, current = change, change.current
+            form = OwnTaskForm(with_version(request.POST, current.version), instance=current)
+            form.is_valid()
+            stored = differences(
+                form,
+                {
+                    **{name: getattr(current, name) for name in OwnTaskForm.Meta.fields},
+                    "domain": current.domain_id,
+                    "profiles": [p.pk for p in current.profiles.all()],
+                },
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -154,7 +174,14 @@ def catalogue_task_edit(request, pk: int):
     return render(
         request,
         "catalogue/task_form.html",
-        {"form": form, "organisation": organisation, "task": task},
+        {
+            "form": form,
+            "organisation": organisation,
+            "task": task,
+            "conflict": conflict,
+            "differences": stored,
+        },
+        status=409 if conflict else 200,
     )
 
 

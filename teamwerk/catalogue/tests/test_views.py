@@ -139,6 +139,7 @@ def test_adding_and_editing_an_own_task(world, client_for):
     assert list(task.profiles.values_list("code", flat=True)) == ["HELPDESK"]
 
     data["hours_max"] = 2
+    data["version"] = task.version
     invalid = client.post(reverse("catalogue_task_edit", kwargs={"pk": task.pk}), data)
     assert "minstens zo groot" in invalid.content.decode()
     data["hours_max"] = 12
@@ -194,3 +195,71 @@ def test_catalogue_page_queries_do_not_grow_with_the_number_of_tasks(world, clie
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("catalogue_index"))
     assert len(after) == len(before)
+
+
+def _own_task_post(task, **overrides) -> dict:
+    data = {
+        "domain": task.domain_id,
+        "title_nl": task.title_nl,
+        "usual_level": task.usual_level,
+        "hours_min": task.hours_min,
+        "hours_max": task.hours_max,
+        "version": task.version,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_stale_own_task_form_is_refused_and_keeps_the_input(world, client_for):
+    from django.test import Client
+
+    from teamwerk.catalogue.services import task_create_own
+
+    task = task_create_own(
+        actor=world.users["beheerder"],
+        organisation=world.organisation,
+        domain=Domain.objects.get(code="SUP"),
+        title_nl="Schoolapp voor ouders",
+        hours_min=2,
+        hours_max=6,
+    )
+    url = reverse("catalogue_task_edit", kwargs={"pk": task.pk})
+    first, second = Client(), Client()
+    first.force_login(world.users["beheerder"])
+    second.force_login(world.users["directeur"])
+    seen = _own_task_post(task)
+    assert first.post(url, {**seen, "title_nl": "Schoolapp: ouderavond"}).status_code == 302
+    stale = second.post(url, {**seen, "title_nl": "Schoolapp: handleiding", "hours_max": 8})
+    page = stale.content.decode()
+    assert stale.status_code == 409
+    assert "Iemand anders heeft dit intussen gewijzigd" in page
+    assert "Schoolapp: ouderavond" in page  # what is stored now
+    assert 'value="Schoolapp: handleiding"' in page  # the user's input, kept in the form
+    task.refresh_from_db()
+    assert (task.title_nl, task.hours_max) == ("Schoolapp: ouderavond", 6)
+    without = _own_task_post(task, title_nl="Zonder versie")
+    without.pop("version")
+    assert second.post(url, without).status_code == 409
+    task.refresh_from_db()
+    assert task.title_nl == "Schoolapp: ouderavond"
+
+
+def test_own_task_hours_out_of_range_are_refused(world, client_for):
+    from teamwerk.catalogue.services import task_create_own
+
+    task = task_create_own(
+        actor=world.users["beheerder"],
+        organisation=world.organisation,
+        domain=Domain.objects.get(code="SUP"),
+        title_nl="Schoolapp voor ouders",
+        hours_min=2,
+        hours_max=6,
+    )
+    client = client_for("beheerder")
+    url = reverse("catalogue_task_edit", kwargs={"pk": task.pk})
+    for value in ("2001", "1e20", "NaN", "Infinity", "2.5", "9" * 5000):
+        response = client.post(url, _own_task_post(task, hours_max=value))
+        assert response.status_code == 200, value
+        assert "Vul een getal in van 0 tot en met 2.000." in response.content.decode()
+    task.refresh_from_db()
+    assert task.hours_max == 6 and task.version == 1
