@@ -122,7 +122,9 @@ class ProposalRun(models.Model):
         """How long the engine may think about this run (the problem module decides)."""
         from . import problem
 
-        seconds = problem.GROUP_TIME_LIMIT_S if self.school_id is None else problem.SCHOOL_TIME_LIMIT_S
+        seconds = (
+            problem.GROUP_TIME_LIMIT_S if self.school_id is None else problem.SCHOOL_TIME_LIMIT_S
+        )
         if (self.options or {}).get("more_time"):
             seconds *= getattr(problem, "MORE_TIME_FACTOR", 1)
         return dt.timedelta(seconds=seconds)
