@@ -715,7 +715,8 @@ def person_create(request, school, school_year):
                 organisation=school.organisation,
                 school=school,
                 school_year=school_year,
-                **form.cleaned_data,
+                # A new person has no stored version to compare with.
+                **{k: v for k, v in form.cleaned_data.items() if k != "version"},
             )
         except ValidationError as error:
             _errors_to_form(form, error)
