@@ -7,12 +7,14 @@ versions that a school recorded as agreed.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -247,3 +249,93 @@ class HouseStyle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.kind}"
+
+
+class BundleFormat(models.TextChoices):
+    ZIP = "zip", _("zip met Word-bestanden")
+    PDF = "pdf", _("één PDF")
+
+
+class BundleStatus(models.TextChoices):
+    QUEUED = "queued", _("wacht op zijn beurt")
+    RUNNING = "running", _("wordt gemaakt")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+# A bundle still "being made" this long after it started has lost its worker (restart,
+# crash): it is shown as failed and may be asked for again. 80 people take about 2 minutes.
+BUNDLE_LIMIT = timedelta(minutes=15)
+
+
+class DocumentBundle(models.Model):
+    """All job descriptions of a school in one file, made by the background worker.
+
+    The file is kept in the database (like the recorded versions): the web process and the
+    worker need no shared disk, the file and its status change in one transaction, and
+    deleting the row deletes the file."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey("tenancy.School", on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey(
+        "tenancy.SchoolYear", on_delete=models.PROTECT, related_name="+"
+    )
+    format = models.CharField(_("formaat"), max_length=3, choices=BundleFormat.choices)
+    language = models.CharField(max_length=10, default="nl")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BundleStatus.choices, default=BundleStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("voortgang"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    message = models.CharField(max_length=300, blank=True)
+    people_count = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_organisation_field = "organisation"
+    tenant_school_field = "school"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="document_bundle_progress_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["zip", "pdf"]), name="document_bundle_format_known"
+            ),
+        ]
+        verbose_name = _("bundel functiebeschrijvingen")
+        verbose_name_plural = _("bundels functiebeschrijvingen")
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.format} {self.status}"
+
+    @property
+    def is_lost(self) -> bool:
+        """Busy (or waiting) for far too long: its worker stopped or never ran."""
+        since = self.started_at if self.status == BundleStatus.RUNNING else self.created_at
+        return (
+            self.status in (BundleStatus.QUEUED, BundleStatus.RUNNING)
+            and since is not None
+            and timezone.now() - since > BUNDLE_LIMIT
+        )
+
+    @property
+    def shown_status(self) -> str:
+        return BundleStatus.FAILED if self.is_lost else self.status
+
+    @property
+    def is_busy(self) -> bool:
+        return self.shown_status in (BundleStatus.QUEUED, BundleStatus.RUNNING)

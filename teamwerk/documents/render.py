@@ -370,16 +370,18 @@ def vacancy_pdf(document) -> bytes:
     )
 
 
-def jobs_zip(jobs: list, template: bytes | None = None) -> bytes:
+def jobs_zip(jobs: list, template: bytes | None = None, on_progress=None) -> bytes:
     buffer = io.BytesIO()
     seen: set[str] = set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for job in jobs:
+        for done, job in enumerate(jobs, start=1):
             name = file_name("functiebeschrijving", job.person, job.header.school_year)
             while name in seen:
                 name = "x-" + name
             seen.add(name)
             archive.writestr(f"{name}.docx", job_docx(job, template))
+            if on_progress is not None:
+                on_progress(done)
     return buffer.getvalue()
 
 

@@ -27,7 +27,13 @@ from teamwerk.tenancy.selectors import (
 )
 
 from .content import Wording
-from .models import DocumentKind, JobDescriptionInfo, RecordedDocument, SchoolDocumentSettings
+from .models import (
+    DocumentBundle,
+    DocumentKind,
+    JobDescriptionInfo,
+    RecordedDocument,
+    SchoolDocumentSettings,
+)
 
 ZERO = Decimal("0")
 
@@ -760,3 +766,35 @@ def placeholders() -> list[tuple[str, list[str]]]:
         (str(DocumentKind(kind).label), ["{{ " + name + " }}" for name in names])
         for kind, names in REQUIRED.items()
     ]
+
+
+# ----------------------------------------------------------------- bundles of a school
+
+
+def bundle_get(user, pk, *, with_file: bool = False) -> DocumentBundle:
+    """A school's bundle of job descriptions: for who may have every job description of that
+    school (directie, ICT coordinator, organisation-wide roles); anyone else 404."""
+    found = DocumentBundle.objects.for_user(user, Action.EDIT).select_related(
+        "school__organisation", "school_year"
+    )
+    if not with_file:
+        found = found.defer("content")
+    try:
+        bundle = found.get(pk=pk)
+    except (DocumentBundle.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not may_manage(user, bundle.school):
+        raise Http404
+    return bundle
+
+
+def bundles_for_school(user, school: School) -> dict[str, DocumentBundle]:
+    """The latest bundle of each format of the school (without the file), by format."""
+    if not may_manage(user, school):
+        return {}
+    latest: dict[str, DocumentBundle] = {}
+    for bundle in (
+        DocumentBundle.objects.for_user(user, Action.EDIT).filter(school=school).defer("content")
+    ):
+        latest.setdefault(bundle.format, bundle)
+    return latest

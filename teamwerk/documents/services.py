@@ -3,8 +3,12 @@ recording a version as agreed."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from teamwerk.accounts.services import audit_log
@@ -12,12 +16,17 @@ from teamwerk.tenancy.models import School, SchoolYear
 
 from . import render, selectors
 from .models import (
+    BundleFormat,
+    BundleStatus,
+    DocumentBundle,
     DocumentKind,
     JobDescriptionInfo,
     RecordedDocument,
     SchoolDocumentSettings,
     Vacancy,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _require_manage(actor, school: School) -> None:
@@ -283,3 +292,143 @@ def house_style_remove(*, actor, organisation, kind: str) -> None:
         raise PermissionDenied
     with transaction.atomic():
         HouseStyle.objects.filter(organisation=organisation, kind=kind).delete()
+
+
+# ------------------------------------------------------------------ bundle of a school
+
+
+def bundle_request(*, actor, school: School, school_year: SchoolYear, fmt: str) -> DocumentBundle:
+    """Ask the background worker for all job descriptions of a school in one file.
+
+    A bundle of the same school and format that is still being made is returned as it is;
+    older ones (done, failed, or lost by a stopped worker) are replaced."""
+    from .tasks import make_bundle
+
+    _require_manage(actor, school)
+    if fmt not in BundleFormat.values:
+        raise ValidationError(_("Onbekend formaat."))
+    with transaction.atomic():
+        existing = list(
+            DocumentBundle.objects.select_for_update()
+            .filter(school=school, format=fmt)
+            .defer("content")
+        )
+        for old in existing:
+            if old.is_busy and old.school_year_id == school_year.pk:
+                return old
+        DocumentBundle.objects.filter(pk__in=[old.pk for old in existing]).delete()
+        bundle = DocumentBundle.objects.create(
+            organisation_id=school.organisation_id,
+            school=school,
+            school_year=school_year,
+            format=fmt,
+            language=(get_language() or "nl")[:10],
+            requested_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            organisation=school.organisation,
+            kind="document.bundle_requested",
+            target=f"{school.name}: {bundle.get_format_display()}",
+            data={"bundle": bundle.pk, "format": fmt},
+        )
+        # The worker must see the bundle: hand it over only once it is stored.
+        transaction.on_commit(lambda: make_bundle.enqueue(bundle.pk))
+    return bundle
+
+
+def _bundle_progress(bundle_id: int, percent: int) -> None:
+    # A plain update, visible to the page at once; only while the bundle is being made.
+    DocumentBundle.objects.filter(pk=bundle_id, status=BundleStatus.RUNNING).update(
+        progress=max(0, min(100, int(percent)))
+    )
+
+
+def _bundle_finish(bundle_id: int, **fields) -> None:
+    DocumentBundle.objects.filter(pk=bundle_id, status=BundleStatus.RUNNING).update(
+        finished_at=timezone.now(), **fields
+    )
+
+
+def bundle_execute(*, bundle_id: int) -> DocumentBundle | None:
+    """Make the file of a bundle (the background task calls this). Progress is written as it
+    goes; a failure is stored with a message, the bundle never stays "being made"."""
+    with transaction.atomic():
+        bundle = (
+            DocumentBundle.objects.select_for_update(of=("self",))
+            .select_related("school__organisation", "school_year", "requested_by")
+            .filter(pk=bundle_id, status=BundleStatus.QUEUED)
+            .first()
+        )
+        if bundle is None:
+            return None  # replaced meanwhile, or taken by another worker
+        bundle.status = BundleStatus.RUNNING
+        bundle.started_at = timezone.now()
+        bundle.progress = 2
+        bundle.save(update_fields=["status", "started_at", "progress"])
+    try:
+        with translation.override(bundle.language or "nl"):
+            _bundle_make(bundle)
+    except Exception:
+        logger.exception("document bundle %s failed", bundle.pk)
+        _bundle_finish(
+            bundle.pk,
+            status=BundleStatus.FAILED,
+            progress=100,
+            message=_("Het bestand kon niet gemaakt worden. Vraag het opnieuw aan."),
+        )
+    bundle.refresh_from_db()
+    return bundle
+
+
+def _bundle_make(bundle: DocumentBundle) -> None:
+    school, school_year, actor = bundle.school, bundle.school_year, bundle.requested_by
+    if actor is None or not actor.is_active or not selectors.may_manage(actor, school):
+        # Who asked for it lost the right meanwhile: nothing is made.
+        _bundle_finish(
+            bundle.pk,
+            status=BundleStatus.FAILED,
+            progress=100,
+            message=_("Wie dit bestand vroeg, mag de documenten van deze school niet meer zien."),
+        )
+        return
+    people = selectors.job_people(actor, school, school_year)
+    jobs = []
+    for index, person in enumerate(people, start=1):
+        jobs.append(selectors.job_description(person, school, school_year))
+        _bundle_progress(bundle.pk, 2 + 38 * index // max(len(people), 1))
+    if bundle.format == BundleFormat.ZIP:
+        template = render.template_for(school.organisation_id, DocumentKind.JOB_DESCRIPTION)
+        content = render.jobs_zip(
+            jobs,
+            template,
+            on_progress=lambda done: _bundle_progress(bundle.pk, 40 + 58 * done // len(jobs)),
+        )
+    else:
+        _bundle_progress(bundle.pk, 45)
+        content = render.jobs_pdf(jobs, school.name)
+    name = render.file_name("functiebeschrijvingen", school.name, str(school_year))
+    _bundle_finish(
+        bundle.pk,
+        status=BundleStatus.DONE,
+        progress=100,
+        content=content,
+        people_count=len(jobs),
+        file_name=f"{name}.{bundle.format}",
+    )
+
+
+def bundle_download(*, actor, bundle: DocumentBundle, ip_address: str | None = None) -> bytes:
+    """The file of a finished bundle, with an audit line (it names people's tasks and hours)."""
+    _require_manage(actor, bundle.school)
+    if bundle.shown_status != BundleStatus.DONE or bundle.content is None:
+        raise ValidationError(_("Dit bestand is nog niet klaar."))
+    audit_log(
+        actor=actor,
+        organisation=bundle.school.organisation,
+        kind="document.bundle_downloaded",
+        target=f"{bundle.school.name}: {bundle.get_format_display()}",
+        data={"bundle": bundle.pk, "format": bundle.format, "people": bundle.people_count},
+        ip_address=ip_address,
+    )
+    return bytes(bundle.content)

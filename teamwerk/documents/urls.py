@@ -26,6 +26,17 @@ urlpatterns = [
         views.bundle_file,
         name="documents_bundle",
     ),
+    path("functiebeschrijvingen/<int:pk>/", views.bundle_status, name="documents_bundle_status"),
+    path(
+        "functiebeschrijvingen/<int:pk>/voortgang/",
+        views.bundle_progress,
+        name="documents_bundle_progress",
+    ),
+    path(
+        "functiebeschrijvingen/<int:pk>/downloaden/",
+        views.bundle_download,
+        name="documents_bundle_download",
+    ),
     path(
         "school/<int:school_id>/werkverdelingsplan/vastleggen/",
         views.plan_record,

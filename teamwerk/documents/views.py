@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teamwerk.core.http import no_store
 from teamwerk.tenancy.selectors import current_school_year
 
 from . import render as files
@@ -86,6 +87,7 @@ def index(request):
             "plan_changes": plan_changes,
             "organisation": school.organisation,
             "may_style": selectors.may_style(request.user, school.organisation),
+            "bundles": selectors.bundles_for_school(request.user, school),
             "vacancies": list(selectors.vacancies_for_school(request.user, school))
             if manage
             else [],
@@ -186,21 +188,59 @@ def job_record(request, school_id: int, person_id: int):
 
 
 @login_required
-@require_GET
+@require_POST
 def bundle_file(request, school_id: int, fmt: str):
+    """Ask for all job descriptions of the school in one file: the worker makes it."""
     fmt = _fmt(fmt, ("zip", "pdf"))
     school = selectors.document_school_get(request.user, school_id)
     _require_manage(request.user, school)
-    school_year = current_school_year(school.organisation)
-    people = selectors.job_people(request.user, school, school_year)
-    jobs = [selectors.job_description(p, school, school_year) for p in people]
-    if fmt == "zip":
-        template = files.template_for(school.organisation_id, DocumentKind.JOB_DESCRIPTION)
-        content = files.jobs_zip(jobs, template)
-    else:
-        content = files.jobs_pdf(jobs, school.name)
-    name = files.file_name("functiebeschrijvingen", school.name, str(school_year))
-    return _download(content, fmt, name)
+    bundle = services.bundle_request(
+        actor=request.user,
+        school=school,
+        school_year=current_school_year(school.organisation),
+        fmt=fmt,
+    )
+    return redirect("documents_bundle_status", pk=bundle.pk)
+
+
+def _bundle_context(bundle) -> dict:
+    return {"bundle": bundle, "school": bundle.school, "status": bundle.shown_status}
+
+
+@login_required
+@require_GET
+def bundle_status(request, pk: int):
+    """The bundle being made (progress, polled by htmx) or ready (the download link)."""
+    bundle = selectors.bundle_get(request.user, pk)
+    return render(request, "documents/bundle.html", _bundle_context(bundle))
+
+
+@login_required
+@require_GET
+@no_store
+def bundle_progress(request, pk: int):
+    """Polled every second while the bundle is made; reloads the page once it is finished."""
+    bundle = selectors.bundle_get(request.user, pk)
+    if not bundle.is_busy:
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return redirect("documents_bundle_status", pk=bundle.pk)
+    return render(request, "documents/bundle.html#progress", _bundle_context(bundle))
+
+
+@login_required
+@require_GET
+@no_store
+def bundle_download(request, pk: int):
+    bundle = selectors.bundle_get(request.user, pk, with_file=True)
+    try:
+        content = services.bundle_download(actor=request.user, bundle=bundle)
+    except ValidationError:
+        raise Http404 from None
+    name = bundle.file_name.rsplit(".", 1)[0] or "functiebeschrijvingen"
+    return _download(content, bundle.format, name)
 
 
 @login_required

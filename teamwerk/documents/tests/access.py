@@ -45,6 +45,29 @@ def _zuid_vacancy(world, **extra):
     return {"pk": Vacancy.objects.filter(school=world.zuid).first().pk, **extra}
 
 
+def _done_bundle(world):
+    """A finished zip of Campus Noord's job descriptions (made here, not by the worker)."""
+    from teamwerk.documents.models import DocumentBundle
+    from teamwerk.tenancy.selectors import current_school_year
+
+    bundle = DocumentBundle.objects.create(
+        organisation=world.organisation,
+        school=world.noord,
+        school_year=current_school_year(world.organisation),
+        format="zip",
+        status="done",
+        progress=100,
+        content=b"PK\x05\x06" + b"\x00" * 18,
+        file_name="functiebeschrijvingen.zip",
+    )
+    return {"pk": bundle.pk}
+
+
+ASK_BUNDLE = {**dict.fromkeys(MANAGE, 302), "teamlid_noord": 403, "lezer_noord": 403}
+MANAGE_200 = dict.fromkeys(MANAGE, 200)
+# Polling a finished bundle sends the browser back to its page.
+MANAGE_PROGRESS = dict.fromkeys(MANAGE, 302)
+
 # The vacancy drafts of Campus Zuid: its directie and the organisation-wide roles.
 ZUID_MANAGE = {"beheerder": 200, "directeur": 200, "directie_zuid": 200}
 
@@ -56,7 +79,14 @@ URL_ACCESS = {
     "documents_job": Row(only(OWN_JOB), kwargs=_job),
     "documents_job_file": Row(only(OWN_JOB), kwargs=lambda w: _job(w, fmt="docx")),
     "documents_job_record": Row(only(RECORD_OWN_JOB), kwargs=_job, method="post"),
-    "documents_bundle": Row(only(MANAGE_ONLY), kwargs=lambda w: {**_noord(w), "fmt": "zip"}),
+    # Asking for the school's bundle (POST, made in the background): directie, ICT, the
+    # organisation-wide roles; the bundle itself (page, progress, file) is 404 for others.
+    "documents_bundle": Row(
+        only(ASK_BUNDLE), kwargs=lambda w: {**_noord(w), "fmt": "zip"}, method="post"
+    ),
+    "documents_bundle_status": Row(only(MANAGE_200), kwargs=_done_bundle),
+    "documents_bundle_progress": Row(only(MANAGE_PROGRESS), kwargs=_done_bundle),
+    "documents_bundle_download": Row(only(MANAGE_200), kwargs=_done_bundle),
     "documents_plan_file": Row(only(READ_NOORD), kwargs=lambda w: {**_noord(w), "fmt": "docx"}),
     "documents_plan_record": Row(only(RECORD_PLAN), kwargs=_noord, method="post"),
     "documents_group_plan_file": Row(
