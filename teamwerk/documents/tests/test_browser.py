@@ -151,3 +151,62 @@ def test_house_style_page_at_phone_width(browser_page, sign_in):
     assert "{{ d.sections }}" in page.content()
     assert _no_sideways_scroll(page)
     screenshot(page, "documents-9-house-style-phone")
+
+
+def _nav_rows(page) -> int:
+    """How many lines the items of the main navigation take (by their top offsets)."""
+    tops = page.evaluate(
+        "[...document.querySelectorAll("
+        "'#mainnav .nav-link, #mainnav select, #mainnav .navbar-text')]"
+        ".filter(e => e.offsetParent !== null)"
+        ".map(e => e.getBoundingClientRect())"
+        ".map(r => Math.round(r.top + r.height / 2))"
+    )
+    rows: list[int] = []
+    for top in sorted(tops):
+        if not rows or top - rows[-1] > 8:
+            rows.append(top)
+    return len(rows)
+
+
+def test_documents_in_the_menu_and_the_school_bundle_made_in_the_background(browser_page, sign_in):
+    """Documenten is in the main menu (active on its pages) without the bar wrapping at
+    1300 px; the bundle button makes the file in the background and offers the download.
+
+    Screenshots: documents-menu-1300, documents-bundle-ready, documents-menu-phone."""
+    page = browser_page
+    # The directeur has the longest menu: every item, the Organisatie menu, the school switch.
+    sign_in(page, "directeur@scholengroep-demo.be")
+    page.goto("/")
+    link = page.locator("#mainnav .nav-link", has_text="Documenten")
+    assert link.is_visible()
+    assert "active" not in (link.get_attribute("class") or "")
+    link.click()
+    page.wait_for_url("**/documenten/")
+    link = page.locator("#mainnav .nav-link", has_text="Documenten")
+    assert "active" in link.get_attribute("class")
+    assert link.get_attribute("aria-current") == "page"
+    assert _nav_rows(page) == 1
+    assert _no_sideways_scroll(page)
+    assert not page.locator(".navbar-toggler").is_visible()
+    screenshot(page, "documents-menu-1300")
+
+    # The bundle: asked with the button, made by the worker, downloaded from its page.
+    page.get_by_role("button", name="Alle functiebeschrijvingen (één PDF)").click()
+    page.wait_for_url("**/functiebeschrijvingen/*/")
+    page.get_by_text("Het bestand is klaar").wait_for()
+    screenshot(page, "documents-bundle-ready")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Downloaden").click()
+    path = download_info.value.path()
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    assert "Functiebeschrijving" in text.stdout.decode()
+
+    # On a phone the menu folds away; Documenten is in it.
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("/documenten/")
+    assert page.locator(".navbar-toggler").is_visible()
+    page.click(".navbar-toggler")
+    page.locator("#mainnav").get_by_text("Documenten").wait_for()
+    assert _no_sideways_scroll(page)
+    screenshot(page, "documents-menu-phone")
