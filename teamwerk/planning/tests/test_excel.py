@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from teamwerk.catalogue.models import Domain
 from teamwerk.planning import excel, services
 from teamwerk.planning.models import Horizon, PendingImport, PlannedTask, Priority, Sourcing
-from teamwerk.planning.values import MAX_NOTES
+from teamwerk.planning.values import MAX_HOURS, MAX_NOTES
 
 from .conftest import item_of
 from .xlsx import HEADER_ROW, columns, edit, export_bytes, read, row_of, upload
@@ -123,7 +123,7 @@ choice_values = {
     "sourcing": st.sampled_from(["", *Sourcing.values]),
     "priority": st.sampled_from([None, *Priority.values]),
     "hours": st.none()
-    | st.integers(min_value=0, max_value=999_990).map(lambda tenths: Decimal(tenths) / 10),
+    | st.integers(min_value=0, max_value=MAX_HOURS * 10).map(lambda tenths: Decimal(tenths) / 10),
     "notes": notes_text,
 }
 plan_changes = st.lists(
