@@ -182,6 +182,9 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Login throttling slows failing combinations down in teamwerk/accounts/throttle.py (per
 # account and address, per account, per address; counters in the shared cache). allauth's
 # own limits on logins are off: they locked accounts and refused successful logins.
+# Behind a reverse proxy: how many proxies add to X-Forwarded-For, so throttling sees the
+# client's address and not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     "login": None,
     "login_failed": None,
