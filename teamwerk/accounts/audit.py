@@ -34,6 +34,7 @@ AUDIT_KINDS = {
     "plan.imported": _("Takenoverzicht geïmporteerd"),
     "document.recorded": _("Document vastgelegd als ondertekend"),
     "document.template_uploaded": _("Eigen Word-sjabloon opgeladen"),
+    "document.downloaded": _("Document gedownload"),
     "document.bundle_requested": _("Alle functiebeschrijvingen van een school aangevraagd"),
     "document.bundle_downloaded": _("Alle functiebeschrijvingen van een school gedownload"),
     "ratings.viewed": _("Kennis en motivatie van iemand anders bekeken"),

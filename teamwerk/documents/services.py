@@ -418,6 +418,18 @@ def _bundle_make(bundle: DocumentBundle) -> None:
     )
 
 
+def document_downloaded(*, actor, organisation, name: str, fmt: str) -> None:
+    """Record that a document left the app: job descriptions and plans name people's tasks
+    and hours, so a board can ask who took which file."""
+    audit_log(
+        actor=actor,
+        organisation=organisation,
+        kind="document.downloaded",
+        target=f"{name}.{fmt}",
+        data={"format": fmt},
+    )
+
+
 def bundle_download(*, actor, bundle: DocumentBundle, ip_address: str | None = None) -> bytes:
     """The file of a finished bundle, with an audit line (it names people's tasks and hours)."""
     _require_manage(actor, bundle.school)

@@ -29,7 +29,12 @@ from .models import DocumentKind
 FORMATS = {"docx": files.DOCX_TYPE, "pdf": "application/pdf"}
 
 
-def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+def _download(request, organisation, content: bytes, fmt: str, name: str) -> HttpResponse:
+    services.document_downloaded(actor=request.user, organisation=organisation, name=name, fmt=fmt)
+    return _file_response(content, fmt, name)
+
+
+def _file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=FORMATS.get(fmt, "application/zip"))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     # A job description names a person's tasks and hours: no cache keeps a copy.
@@ -168,7 +173,7 @@ def job_file(request, school_id: int, person_id: int, fmt: str):
     else:
         content = files.job_pdf(job)
     name = files.file_name("functiebeschrijving", person.full_name, school.name, str(school_year))
-    return _download(content, fmt, name)
+    return _download(request, school.organisation, content, fmt, name)
 
 
 @login_required
@@ -240,7 +245,7 @@ def bundle_download(request, pk: int):
     except ValidationError:
         raise Http404 from None
     name = bundle.file_name.rsplit(".", 1)[0] or "functiebeschrijvingen"
-    return _download(content, bundle.format, name)
+    return _file_response(content, bundle.format, name)
 
 
 @login_required
@@ -256,7 +261,7 @@ def plan_file(request, school_id: int, fmt: str):
     else:
         content = files.plan_pdf(plan)
     name = files.file_name("werkverdelingsplan", school.name, str(school_year))
-    return _download(content, fmt, name)
+    return _download(request, school.organisation, content, fmt, name)
 
 
 @login_required
@@ -286,7 +291,7 @@ def group_plan_file(request, organisation_id: int, fmt: str):
     else:
         content = files.plan_pdf(plan)
     name = files.file_name("werkverdelingsplan", organisation.name, plan.header.school_year)
-    return _download(content, fmt, name)
+    return _download(request, organisation, content, fmt, name)
 
 
 @login_required
@@ -298,7 +303,7 @@ def recorded_file(request, pk: int, fmt: str):
     stamp = timezone.localtime(recorded.recorded_at).strftime("%Y-%m-%d")
     who = recorded.person.full_name if recorded.person else recorded.school.name
     name = files.file_name(recorded.get_kind_display(), who, "vastgelegd", stamp)
-    return _download(content, fmt, name)
+    return _download(request, recorded.school.organisation, content, fmt, name)
 
 
 # ----------------------------------------------------------------------------- vacancies
@@ -371,7 +376,7 @@ def vacancy_file(request, pk: int, fmt: str):
     document = selectors.vacancy_document(vacancy)
     content = files.vacancy_docx(document) if fmt == "docx" else files.vacancy_pdf(document)
     name = files.file_name("vacature", vacancy.title, vacancy.school.name)
-    return _download(content, fmt, name)
+    return _download(request, vacancy.school.organisation, content, fmt, name)
 
 
 # --------------------------------------------------------------------------- house style

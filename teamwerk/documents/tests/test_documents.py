@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from teamwerk.accounts.models import AuditEvent
 from teamwerk.documents.models import RecordedDocument
@@ -505,3 +506,31 @@ def test_demo_has_a_vacancy_draft_at_zuid(world):
     vacancy = Vacancy.objects.get(school=world.zuid)
     assert vacancy.profile.code == "DIGI_LEAD"
     assert vacancy.profile_text.count("\n") >= 8
+
+
+def test_every_document_download_is_audited_in_the_organisation_that_owns_it(
+    world, client_for, tom
+):
+    """Job descriptions and plans name people's tasks and hours: a board can ask who took which
+    file, and the event lands in the school's organisation."""
+    client = client_for("ict_noord")
+    urls = [
+        _job_url(world.noord, tom, "docx"),
+        _job_url(world.noord, tom, "pdf"),
+        reverse("documents_plan_file", args=[world.noord.pk, "docx"]),
+    ]
+    before = AuditEvent.objects.filter(kind="document.downloaded").count()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+    events = list(
+        AuditEvent.objects.filter(kind="document.downloaded").order_by("-pk")[: len(urls)]
+    )
+    assert AuditEvent.objects.filter(kind="document.downloaded").count() == before + len(urls)
+    assert {event.organisation_id for event in events} == {world.organisation.pk}
+    assert {event.actor_id for event in events} == {world.users["ict_noord"].pk}
+    assert any(slugify(tom.last_name) in event.target for event in events)
+    # Refused downloads leave no trace of a file that was never sent.
+    assert client_for("directie_zuid").get(urls[0]).status_code == 404
+    assert AuditEvent.objects.filter(kind="document.downloaded").count() == before + len(urls)
