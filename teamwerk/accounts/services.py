@@ -163,22 +163,32 @@ def invitation_create(
         return invitation
 
 
+def _locked_pending(invitation: Invitation) -> Invitation:
+    """The invitation, locked for this transaction, if it still waits for an answer."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("Deze uitnodiging staat niet meer open."))
+    return invitation
+
+
+def _audit_invitation(actor, invitation: Invitation, *, kind: str) -> None:
+    audit_log(
+        actor=actor,
+        organisation=invitation.organisation,
+        kind=kind,
+        target=invitation.email,
+        data={"role": invitation.role},
+    )
+
+
 def invitation_cancel(*, actor, invitation: Invitation) -> Invitation:
     """Withdraw an open invitation; its link stops working at once."""
     _check_invitation_rights(actor, invitation)
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending:
-            raise ValidationError(_("Deze uitnodiging staat niet meer open."))
+        invitation = _locked_pending(invitation)
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at"])
-        audit_log(
-            actor=actor,
-            organisation=invitation.organisation,
-            kind="invitation.cancelled",
-            target=invitation.email,
-            data={"role": invitation.role},
-        )
+        _audit_invitation(actor, invitation, kind="invitation.cancelled")
         return invitation
 
 
@@ -186,19 +196,11 @@ def invitation_resend(*, actor, invitation: Invitation, request=None) -> Invitat
     """Send an invitation again with a new link and a new validity; the old link is dead."""
     _check_invitation_rights(actor, invitation)
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending:
-            raise ValidationError(_("Deze uitnodiging staat niet meer open."))
+        invitation = _locked_pending(invitation)
         invitation.token = new_invitation_token()
         invitation.expires_at = timezone.now() + dt.timedelta(days=INVITATION_VALID_DAYS)
         invitation.save(update_fields=["token", "expires_at"])
-        audit_log(
-            actor=actor,
-            organisation=invitation.organisation,
-            kind="invitation.resent",
-            target=invitation.email,
-            data={"role": invitation.role},
-        )
+        _audit_invitation(actor, invitation, kind="invitation.resent")
         _send_invitation(invitation=invitation, actor=actor, request=request)
         return invitation
 
@@ -213,13 +215,7 @@ def invitation_decline(*, invitation: Invitation, user=None) -> Invitation:
             raise ValidationError(_("Deze uitnodiging is verlopen of al gebruikt."))
         invitation.declined_at = timezone.now()
         invitation.save(update_fields=["declined_at"])
-        audit_log(
-            actor=user,
-            organisation=invitation.organisation,
-            kind="invitation.declined",
-            target=invitation.email,
-            data={"role": invitation.role},
-        )
+        _audit_invitation(user, invitation, kind="invitation.declined")
         return invitation
 
 
