@@ -17,6 +17,16 @@ def _fast_passwords(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language(request):
+    """Each test starts in Dutch: a request in English must not change the next test's texts."""
+    yield
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.utils import translation
+
+        translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo is seeded once; every test runs in a transaction that is rolled back."""
