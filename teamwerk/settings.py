@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "teamwerk.allocation",
     "teamwerk.stappenplan",
     "teamwerk.documents",
+    "teamwerk.actions",
+    "teamwerk.evaluation",
+    "teamwerk.conversations",
+    "teamwerk.privacy",
 ]
 
 MIDDLEWARE = [

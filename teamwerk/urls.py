@@ -13,6 +13,10 @@ urlpatterns = [
     path("verdelingsassistent/", include("teamwerk.allocation.urls")),
     path("stappenplan/", include("teamwerk.stappenplan.urls")),
     path("documenten/", include("teamwerk.documents.urls")),
+    path("acties/", include("teamwerk.actions.urls")),
+    path("evaluatie/", include("teamwerk.evaluation.urls")),
+    path("gesprekken/", include("teamwerk.conversations.urls")),
+    path("privacy/", include("teamwerk.privacy.urls")),
 ]
 
 handler403 = "teamwerk.core.views.error_403"
