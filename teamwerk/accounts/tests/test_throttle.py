@@ -22,7 +22,9 @@ ICT = "ict.noord@scholengroep-demo.be"
 TEAMLID = "teamlid.noord@scholengroep-demo.be"
 DIRECTIE = "directie.noord@scholengroep-demo.be"
 SCHOOL_NAT = "192.0.2.10"
-REDIS_DB = 13  # a database of its own on the shared Redis
+# A database of its own on the shared Redis, one per pytest-xdist worker: clearing the cache in
+# one worker must not wipe the counters another worker is testing.
+REDIS_DB = 13 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 3
 
 
 def _redis_available(url: str) -> bool:
