@@ -42,6 +42,9 @@ AUDIT_KINDS = {
     "people.imported": _("Mensen ingelezen"),
     "people.template_downloaded": _("Sjabloon voor mensen gedownload"),
     "stappenplan.exported": _("Stappenplan als pdf gedownload"),
+    "calendar.created": _("Persoonlijke agenda-link gemaakt"),
+    "calendar.renewed": _("Persoonlijke agenda-link vernieuwd (de oude werkt niet meer)"),
+    "calendar.revoked": _("Persoonlijke agenda-link ingetrokken"),
 }
 
 
@@ -66,6 +69,7 @@ AUDIT_GROUPS = {
     "ratings": _("Kennis en motivatie"),
     "document": _("Documenten"),
     "stappenplan": _("Stappenplan"),
+    "calendar": _("Agenda-links"),
 }
 
 # Readable names of the keys in an event's details.
