@@ -258,6 +258,8 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The worker runs the daily jobs (teamwerk/core/daily.py) once per local date, from this hour.
+DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 3)
 
 LOGGING = {
     "version": 1,

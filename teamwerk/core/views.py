@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
@@ -8,17 +10,20 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from teamwerk.core import heartbeat
+from teamwerk.core import daily, heartbeat
 from teamwerk.tenancy.middleware import SESSION_KEY
 from teamwerk.tenancy.querysets import memberships_of
 from teamwerk.tenancy.selectors import school_get
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
 def health(request):
     """For a load balancer (plain http is allowed: see SECURE_REDIRECT_EXEMPT): the database,
-    the shared cache and the background worker's last heartbeat. 503 only when the database
-    does not answer; a stopped worker or cache makes the status "degraded"."""
+    the shared cache, the background worker's last heartbeat, the number of background tasks
+    waiting (READY) and the daily jobs' last run. 503 only when the database does not answer;
+    a stopped worker or cache makes the status "degraded"."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -37,6 +42,17 @@ def health(request):
         "age_seconds": age,
         "stale": age is None or age > heartbeat.STALE_AFTER_SECONDS,
     }
+    queue = {"ready": None}
+    daily_jobs: dict = {}
+    if database_ok:
+        try:
+            from django_tasks_db.models import DBTaskResult
+
+            # Tasks waiting for the worker now (READY and not scheduled for later).
+            queue["ready"] = DBTaskResult.objects.ready().count()
+            daily_jobs = daily.last_runs()
+        except Exception:  # noqa: BLE001 - a missing table must not hide the rest
+            logger.exception("health: queue or daily jobs unreadable")
     healthy = database_ok and cache_ok and not worker["stale"]
     return JsonResponse(
         {
@@ -44,6 +60,8 @@ def health(request):
             "database": database_ok,
             "cache": cache_ok,
             "worker": worker,
+            "queue": queue,
+            "daily_jobs": daily_jobs,
         },
         status=200 if database_ok else 503,
     )

@@ -2,7 +2,8 @@
 
 At start-up and with every heartbeat, runs whose worker died (busy past their time limit
 plus a margin) are marked failed, so a restarted worker leaves nothing "busy" for ever.
-``/health/`` reports the age of the last heartbeat."""
+``/health/`` reports the age of the last heartbeat. A second thread runs the daily jobs
+(``teamwerk.core.daily``) once per day."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import threading
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from teamwerk.core import heartbeat
+from teamwerk.core import daily, heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,21 @@ def _beat_forever(stop: threading.Event) -> None:
             close_old_connections()
 
 
+DAILY_CHECK_SECONDS = 60
+
+
+def _daily_forever(stop: threading.Event) -> None:
+    while True:
+        try:
+            daily.run_daily_jobs()
+        except Exception:  # noqa: BLE001 - a failed check must not stop the worker
+            logger.exception("daily jobs check failed")
+        finally:
+            close_old_connections()
+        if stop.wait(DAILY_CHECK_SECONDS):
+            return
+
+
 class Command(DbWorkerCommand):
     help = "Run background tasks, with a heartbeat and recovery of interrupted proposals."
 
@@ -43,6 +59,11 @@ class Command(DbWorkerCommand):
         stop = threading.Event()
         thread = threading.Thread(target=_beat_forever, args=(stop,), name="heartbeat", daemon=True)
         thread.start()
+        if not options.get("batch"):
+            # A long-running worker runs the daily jobs; a --batch run (cron, tests) does not.
+            threading.Thread(
+                target=_daily_forever, args=(stop,), name="daily-jobs", daemon=True
+            ).start()
         try:
             return super().handle(*args, **options)
         finally:
