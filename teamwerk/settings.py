@@ -180,6 +180,12 @@ ACCOUNT_MAX_EMAIL_ADDRESSES = 2
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "teamwerk.accounts.adapter.AccountAdapter"
+# A school (group) may sign up on its own; its organisation is made once the address is
+# verified. OPEN_SIGNUP=0 closes it (organisations then come from `create_organisation`).
+OPEN_SIGNUP = env_bool("OPEN_SIGNUP", True)
+ACCOUNT_SIGNUP_FORM_CLASS = "teamwerk.accounts.forms.OrganisationSignupForm"
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -193,6 +199,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": None,
     "login_failed": None,
     "reset_password": "20/m/ip,5/m/key",
+    # Sign-ups: a handful per address per hour (a school signs up once).
+    "signup": "5/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teamwerk"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate as django_authenticate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,10 +12,11 @@ from . import throttle
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """No open sign-up: people join through an invitation."""
+    """Colleagues join through an invitation; a new school (group) signs up on its own (its
+    organisation is made once the address is verified), unless the operator closed sign-up."""
 
     def is_open_for_signup(self, request) -> bool:
-        return False
+        return settings.OPEN_SIGNUP
 
     # ---------------------------------------------------------------- login throttling
     # allauth's own "login" and "login_failed" limits are switched off in settings; these

@@ -126,3 +126,11 @@ def record_mfa_removed(sender, request, user, authenticator, **kwargs):
         data={"type": authenticator.type},
         request=request,
     )
+
+
+@receiver(account_signals.email_confirmed)
+def start_signed_up_organisation(sender, request, email_address, **kwargs):
+    """A new account's address is verified: the organisation it asked for is made now."""
+    from teamwerk.tenancy.services import organisation_signup_fulfil
+
+    organisation_signup_fulfil(user=email_address.user)

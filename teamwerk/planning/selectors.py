@@ -154,9 +154,11 @@ def hours_available(plan: TaskPlan) -> Decimal:
     (Until the team module knows people's hours, the organisation's settings are the source.)"""
     if plan.school_id:
         return plan.school.ict_hours_available
-    total = School.objects.filter(organisation_id=plan.organisation_id).aggregate(
-        total=Sum("ict_hours_available")
-    )["total"]
+    total = (
+        School.objects.active()
+        .filter(organisation_id=plan.organisation_id)
+        .aggregate(total=Sum("ict_hours_available"))["total"]
+    )
     return total or ZERO
 
 
@@ -461,7 +463,9 @@ def _reasons(task: Task, running: int, asking: int) -> list[tuple[str, str, str]
 def group_overview(organisation: Organisation, school_year: SchoolYear) -> GroupOverview:
     """For every task: which schools run it, their hours, and why it could move to the group.
     A fixed number of queries, whatever the number of schools or tasks."""
-    schools = {s.pk: s for s in School.objects.filter(organisation=organisation).order_by("name")}
+    schools = {
+        s.pk: s for s in School.objects.active().filter(organisation=organisation).order_by("name")
+    }
     plans = TaskPlan.objects.filter(organisation=organisation, school_year=school_year)
     school_plans = {p.school_id: p for p in plans if p.school_id}
     group_plan = next((p for p in plans if p.school_id is None), None)

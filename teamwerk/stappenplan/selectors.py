@@ -276,6 +276,7 @@ def group_overview(user, organisation: Organisation | None) -> GroupOverview:
     today = timezone.localdate()
     schools = list(
         School.objects.for_user(user, Action.VIEW)
+        .active()
         .filter(organisation=organisation)
         .select_related("organisation")
         .order_by("name")

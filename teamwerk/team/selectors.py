@@ -796,7 +796,9 @@ def dashboard_figures(school: School, school_year: SchoolYear) -> DashboardFigur
 def organisation_figures(user, organisation) -> list[DashboardFigures]:
     """Every school of the organisation the user may see, side by side, in a fixed number of
     queries."""
-    schools = list(School.objects.for_user(user).filter(organisation=organisation).order_by("name"))
+    schools = list(
+        School.objects.for_user(user).active().filter(organisation=organisation).order_by("name")
+    )
     year = current_school_year(organisation)
     figures = figures_for_schools(schools, {organisation.pk: year})
     return [figures[s.pk] for s in schools]

@@ -17,7 +17,7 @@ class CurrentSchoolMiddleware:
         request.schools = []
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            schools = list(schools_for_user(user))
+            schools = list(schools_for_user(user).active())
             request.schools = schools
             wanted = request.session.get(SESSION_KEY)
             chosen = next((s for s in schools if s.pk == wanted), None)

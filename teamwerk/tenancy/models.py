@@ -112,6 +112,12 @@ class Organisation(models.Model):
         return REGION_TERMS.get(self.region, REGION_TERMS[Region.FLANDERS])
 
 
+class SchoolQuerySet(TenantQuerySet):
+    def active(self):
+        """Schools that are not archived: the ones the switch and the overviews show."""
+        return self.filter(archived_at__isnull=True)
+
+
 class School(models.Model):
     organisation = models.ForeignKey(
         Organisation,
@@ -135,9 +141,14 @@ class School(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(SCHOOL_ICT_HOURS_MAX)],
         help_text=_("Uren die de school per schooljaar voor ICT-coördinatie vrijmaakt."),
     )
+    # An archived school is hidden from the school switch and the group overviews; its data
+    # stays and it can be restored.
+    archived_at = models.DateTimeField(_("gearchiveerd op"), null=True, blank=True)
+    # Raised by every save of the school's form: a form filled in on an older version is refused.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
-    objects = TenantQuerySet.as_manager()
+    objects = SchoolQuerySet.as_manager()
     tenant_organisation_field = "organisation"
     tenant_school_field = "id"
 
@@ -157,6 +168,10 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class SchoolYear(models.Model):
@@ -244,3 +259,27 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.school.name if self.school_id else self.organisation.name
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class OrganisationSignup(models.Model):
+    """What someone asked for when signing up: the organisation is made once the address is
+    verified (an unverified address creates nothing but this row)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_signup"
+    )
+    name = models.CharField(_("naam van de organisatie"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=20, choices=OrganisationKind.choices)
+    region = models.CharField(_("regio"), max_length=5, choices=Region.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aanmelding van een organisatie")
+        verbose_name_plural = _("aanmeldingen van organisaties")
+
+    def __str__(self) -> str:
+        return self.name

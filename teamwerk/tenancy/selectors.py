@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -96,3 +98,130 @@ def users_only_in(organisation: Organisation) -> set[int]:
         .exclude(user_id__in=elsewhere)
         .values_list("user_id", flat=True)
     )
+
+
+# -- a new school year -------------------------------------------------------------------------
+
+
+@dataclass
+class YearPreview:
+    """What starting ``to_year`` from ``from_year`` carries over for one school, and what
+    someone has to look at afterwards."""
+
+    school: School
+    from_year: SchoolYear
+    to_start: int
+    plan_tasks: int = 0  # tasks of this year's plan that carry over with their choices
+    plan_new_tasks: int = 0  # tasks new in the catalogue: join the plan, still to be decided
+    plan_dropped: int = 0  # tasks the catalogue no longer offers
+    plan_exists: bool = False  # next year already has a plan: the plan and trekkers stay
+    has_plan: bool = False
+    people: int = 0  # active people who keep their place and hours
+    people_hours: Decimal = Decimal(0)
+    people_inactive: int = 0  # people no longer active: not carried over
+    people_placed: int = 0  # already placed in next year: left alone
+    assignments: int = 0  # trekkers and back-ups that carry over
+    assignments_ended: int = 0  # ended during this year: not carried over
+    agreements: int = 0
+    agreements_to_review: int = 0  # review date falls in the new year or has passed
+    agreements_exist: bool = False
+
+    @property
+    def to_label(self) -> str:
+        return f"{self.to_start}-{self.to_start + 1}"
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.has_plan or self.people or self.agreements)
+
+
+def new_year_schools(user, organisation: Organisation) -> list[School]:
+    """The schools whose next year this user may start (EDIT on the school)."""
+    return list(
+        School.objects.for_user(user, Action.EDIT)
+        .active()
+        .filter(organisation=organisation)
+        .order_by("name")
+    )
+
+
+def new_year_preview(school: School, from_year: SchoolYear) -> YearPreview:
+    """A fixed number of queries per school."""
+    from teamwerk.catalogue.models import Task
+    from teamwerk.planning.models import TaskPlan
+    from teamwerk.team.models import Agreement, Assignment, Availability
+
+    preview = YearPreview(school=school, from_year=from_year, to_start=from_year.start_year + 1)
+    next_year = SchoolYear.objects.filter(
+        organisation_id=school.organisation_id, start_year=preview.to_start
+    ).first()
+    plan = TaskPlan.objects.filter(school=school, school_year=from_year).first()
+    preview.has_plan = plan is not None
+    if next_year is not None:
+        preview.plan_exists = TaskPlan.objects.filter(school=school, school_year=next_year).exists()
+    if plan is not None:
+        visible = set(
+            Task.objects.visible_to_organisation(school.organisation).values_list("pk", flat=True)
+        )
+        in_plan = set(plan.items.values_list("task_id", flat=True))
+        preview.plan_tasks = len(in_plan & visible)
+        preview.plan_dropped = len(in_plan - visible)
+        preview.plan_new_tasks = len(visible - in_plan)
+        assignments = Assignment.objects.filter(planned_task__plan=plan)
+        running = Q(ends_on__isnull=True) | Q(ends_on__gte=from_year.ends_on)
+        preview.assignments = assignments.filter(running, person__active=True).count()
+        preview.assignments_ended = assignments.count() - preview.assignments
+    placed = set()
+    if next_year is not None:
+        placed = set(
+            Availability.objects.filter(school=school, school_year=next_year).values_list(
+                "person_id", flat=True
+            )
+        )
+    for availability in Availability.objects.filter(
+        school=school, school_year=from_year
+    ).select_related("person"):
+        if not availability.person.active:
+            preview.people_inactive += 1
+        elif availability.person_id in placed:
+            preview.people_placed += 1
+        else:
+            preview.people += 1
+            preview.people_hours += availability.hours_available
+    agreements = Agreement.objects.filter(school=school, school_year=from_year)
+    preview.agreements = agreements.count()
+    preview.agreements_to_review = agreements.filter(
+        review_on__lte=dt.date(preview.to_start + 1, 8, 31)
+    ).count()
+    if next_year is not None:
+        preview.agreements_exist = Agreement.objects.filter(
+            school=school, school_year=next_year
+        ).exists()
+    return preview
+
+
+def school_year_overview(school: School, school_year: SchoolYear) -> dict:
+    """A read-only look at one school year of a school: its people and hours, who leads which
+    task and the agreements. Earlier years stay readable this way."""
+    from teamwerk.planning.models import TaskPlan
+    from teamwerk.team.models import Agreement, Assignment, Availability
+
+    plan = TaskPlan.objects.filter(school=school, school_year=school_year).first()
+    return {
+        "plan": plan,
+        "people": list(
+            Availability.objects.filter(school=school, school_year=school_year)
+            .select_related("person")
+            .order_by("person__last_name", "person__first_name")
+        ),
+        "owners": list(
+            Assignment.objects.filter(planned_task__plan=plan, role="owner")
+            .select_related("person", "planned_task__task")
+            .order_by("planned_task__task__code")
+        )
+        if plan
+        else [],
+        "agreements": list(
+            Agreement.objects.filter(school=school, school_year=school_year).order_by("kind")
+        ),
+    }

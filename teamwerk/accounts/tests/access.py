@@ -21,7 +21,7 @@ URL_ACCESS = {
     "account_login": Row(statuses(302, anonymous=200)),
     "account_logout": Row(signed_in()),
     "account_inactive": Row(statuses(200)),
-    # No open sign-up: the page only says so.
+    # A new school (group) signs up here; signed-in users are sent on.
     "account_signup": Row(statuses(302, anonymous=200)),
     "account_reauthenticate": Row(signed_in()),
     "account_email": Row(signed_in()),

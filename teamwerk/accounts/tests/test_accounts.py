@@ -47,7 +47,8 @@ def test_repeated_failed_logins_are_throttled(client, world):
     assert "_auth_user_id" not in client.session
 
 
-def test_there_is_no_open_sign_up(client):
+def test_sign_up_is_closed_when_the_operator_closes_it(client, settings):
+    settings.OPEN_SIGNUP = False
     page = client.get("/accounts/signup/").content.decode()
     assert 'name="password1"' not in page
 
