@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -296,15 +297,80 @@ def configure(solver: cp_model.CpSolver, options: SolverOptions, variables: int 
             setattr(params, name, value)
 
 
+@dataclass
+class SearchProgress:
+    """What a running CP-SAT search has reached, in CP-SAT's own objective units."""
+
+    started: float  # seconds since the deadline started, when the search began
+    objective: float | None = None
+    bound: float | None = None
+    last_progress: float = 0.0  # seconds since the deadline started: last solution or bound
+
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
+
+
+# A rule polled while CP-SAT searches: given the progress and the seconds elapsed, should the
+# search go on? Used by the GAP mode to hand a stalled search over to its improvement phase.
+KeepSearching = Callable[[SearchProgress, float], bool]
+WATCH_INTERVAL_S = 0.05
+
+
 class _Trace(cp_model.CpSolverSolutionCallback):
     """Seconds since the start and objective (points) of every solution CP-SAT finds."""
 
-    def __init__(self, deadline: Deadline, into: list[tuple[float, float]]) -> None:
+    def __init__(
+        self,
+        deadline: Deadline,
+        into: list[tuple[float, float]],
+        progress: SearchProgress | None = None,
+    ) -> None:
         super().__init__()
-        self.deadline, self.into = deadline, into
+        self.deadline, self.into, self.progress = deadline, into, progress
 
     def on_solution_callback(self) -> None:
-        self.into.append((self.deadline.elapsed(), points(round(self.objective_value))))
+        now = self.deadline.elapsed()
+        self.into.append((now, points(round(self.objective_value))))
+        if self.progress is not None:
+            self.progress.objective = self.objective_value
+            self.progress.last_progress = now
+
+
+def _search(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    deadline: Deadline,
+    trace: list[tuple[float, float]],
+    keep_searching: KeepSearching | None,
+) -> int:
+    """``solver.solve`` with the trace; with a rule, a watcher stops the search when it says so."""
+    if keep_searching is None:
+        return solver.solve(model, _Trace(deadline, trace))
+    progress = SearchProgress(started=deadline.elapsed(), last_progress=deadline.elapsed())
+
+    def on_bound(bound: float) -> None:
+        if progress.bound is None or bound != progress.bound:
+            progress.bound = bound
+            progress.last_progress = deadline.elapsed()
+
+    solver.best_bound_callback = on_bound
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(WATCH_INTERVAL_S):
+            if not keep_searching(progress, deadline.elapsed()):
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, name="cp-sat-watch", daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(model, _Trace(deadline, trace, progress))
+    finally:
+        done.set()
+        watcher.join()
 
 
 _STATUS: dict[int, Status] = {
@@ -360,6 +426,7 @@ def solve(
     hint: Assignment | None = None,
     clock: Clock | None = None,
     on_phase: PhaseCallback | None = None,
+    keep_searching: KeepSearching | None = None,
 ) -> Solution:
     """Propose owners and back-ups for every task; never raises on bad input.
 
@@ -433,7 +500,7 @@ def solve(
             solver = cp_model.CpSolver()
             variables = len(built.owner) + len(built.backup)
             configure(solver, replace(options, time_limit_s=seconds), variables)
-            code = solver.solve(built.model, _Trace(deadline, trace))
+            code = _search(solver, built.model, deadline, trace, keep_searching)
     elif problem.weights.allow_uncovered:
         in_hand = {t.id: normalise_assignment(start_from.get(t.id)) for t in problem.tasks}
         trace.append((deadline.elapsed(), evaluate(problem, in_hand).objective))

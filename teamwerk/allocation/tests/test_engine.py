@@ -629,3 +629,47 @@ def test_solve_gap_trace_ends_at_the_returned_value():
     values = [value for _, value in result.trace]
     assert values == sorted(values, reverse=True)  # each entry is better than the last
     assert values[-1] == result.value
+
+
+def test_a_search_closing_in_on_its_proof_keeps_the_time_a_stalled_one_hands_over():
+    from teamwerk.allocation.engine.core import SearchProgress
+    from teamwerk.allocation.engine.gap import keep_searching_rule
+
+    rule = keep_searching_rule(search_until=18.0, has_start=True)
+    # Before its share the search always goes on, however far from its bound.
+    assert rule(SearchProgress(started=0.0, objective=-1300, bound=-1100, last_progress=1), 10)
+    # After it: 0.3 % from the bound with a new bound a second ago goes on (plain CP-SAT would
+    # prove it); 1.5 % from the bound, or nothing new for 6 s, hands over to the LNS phase.
+    close = SearchProgress(started=0.0, objective=-1247, bound=-1243, last_progress=19.0)
+    assert rule(close, 20.0)
+    far = SearchProgress(started=0.0, objective=-12400, bound=-12215, last_progress=19.5)
+    assert not rule(far, 20.0)
+    stalled = SearchProgress(started=0.0, objective=-1247, bound=-1243, last_progress=14.0)
+    assert not rule(stalled, 20.0)
+    # Without a solution of its own, it goes on unless there is a start to improve.
+    empty = SearchProgress(started=0.0, bound=-1100, last_progress=19.9)
+    assert not rule(empty, 20.0)
+    assert keep_searching_rule(search_until=18.0, has_start=False)(empty, 20.0)
+
+
+def test_the_watcher_stops_the_search_when_the_rule_says_so_and_the_best_is_kept():
+    from teamwerk.allocation.engine.gap import to_problem, total_cost
+
+    instance = gap_instance(20, 400, seed=7)
+    asked: list[float] = []
+
+    def until_first_solution(progress, now) -> bool:
+        asked.append(now)
+        return progress.objective is None
+
+    started = time.perf_counter()
+    solution = solve(
+        to_problem(instance),
+        SolverOptions(time_limit_s=20.0, num_workers=1),
+        keep_searching=until_first_solution,
+    )
+    assert asked, "the rule was never asked"
+    assert time.perf_counter() - started < 15.0  # stopped long before its 20 s
+    assert solution.status == "feasible"
+    owners = [solution.assignments[j].owner for j in range(instance.jobs)]
+    assert solution.objective == -total_cost(instance, owners)
