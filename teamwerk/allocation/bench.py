@@ -393,6 +393,7 @@ SERIES: tuple[tuple[str, int, int, int | None], ...] = (
     ("school", 80, 200, None),
     ("pool", 500, 1_000, 40),
     ("pool", 2_500, 3_000, 40),
+    ("pool", 3_000, 5_000, 40),
 )
 
 

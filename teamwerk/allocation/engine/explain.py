@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .evaluate import person_load_units
 from .prepare import (
     Prepared,
@@ -14,6 +16,7 @@ from .prepare import (
 from .types import (
     AssignmentReason,
     Id,
+    Person,
     PersonLoad,
     Problem,
     Role,
@@ -97,12 +100,36 @@ def explain_assignments(
     return tuple(reasons)
 
 
+@dataclass(frozen=True)
+class StaffIndex:
+    """The team by id and in input order, built once per explanation."""
+
+    by_id: dict[Id, Person]
+    position: dict[Id, int]
+
+    @classmethod
+    def of(cls, problem: Problem) -> StaffIndex:
+        people = problem.people
+        return cls({p.id: p for p in people}, {p.id: i for i, p in enumerate(people)})
+
+
 def blocking_reasons(
-    prepared: Prepared, task: Task, role: Role, owner: Id | None
+    prepared: Prepared,
+    task: Task,
+    role: Role,
+    owner: Id | None,
+    staff: StaffIndex | None = None,
 ) -> tuple[str, ...]:
     """Why a slot stays empty, from the most basic rule that blocks it."""
     problem = prepared.problem
-    allowed = [p for p in problem.people if task.allowed is None or p.id in task.allowed]
+    if task.allowed is None:
+        allowed = list(problem.people)
+    else:
+        # Only the task's own pool: a group of 3,000 people with 5,000 uncovered slots
+        # took seconds when every slot walked the whole staff.
+        staff = staff or StaffIndex.of(problem)
+        ids = sorted((i for i in task.allowed if i in staff.by_id), key=staff.position.__getitem__)
+        allowed = [staff.by_id[i] for i in ids]
     if not allowed:
         return ("no_eligible_person",)
     qualified = [p for p in allowed if statically_eligible(task, p)]
@@ -126,20 +153,23 @@ def blocking_reasons(
 def explain_uncovered(
     prepared: Prepared, assignment: dict[Id, TaskAssignment]
 ) -> tuple[UncoveredSlot, ...]:
-    people = {p.id for p in prepared.problem.people}
+    staff = StaffIndex.of(prepared.problem)
+    people = staff.by_id.keys()
     slots: list[UncoveredSlot] = []
     for task in prepared.problem.tasks:
         owner, backups = assignment.get(task.id, TaskAssignment())
         if task.needs_owner and owner not in people:
             slots.append(
                 UncoveredSlot(
-                    task.id, Role.OWNER, blocking_reasons(prepared, task, Role.OWNER, None)
+                    task.id, Role.OWNER, blocking_reasons(prepared, task, Role.OWNER, None, staff)
                 )
             )
         if task.needs_backup and not any(b in people for b in backups):
             slots.append(
                 UncoveredSlot(
-                    task.id, Role.BACKUP, blocking_reasons(prepared, task, Role.BACKUP, owner)
+                    task.id,
+                    Role.BACKUP,
+                    blocking_reasons(prepared, task, Role.BACKUP, owner, staff),
                 )
             )
     return tuple(slots)
