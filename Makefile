@@ -11,7 +11,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po teamwerk/*/locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test lint bench messages check-translations clean
+.PHONY: install run serve test lint bench bench-load messages check-translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,24 @@ run: install
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Production: DEBUG off; SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (and REDIS_URL) from the
+# environment (docs/deploy.md). The web server (gunicorn) and the background worker run as
+# two processes; Ctrl+C or TERM stops both.
+PROD := DEBUG=0 $(PY) manage.py
+BIND ?= 127.0.0.1:$(PORT)
+serve: install
+	$(PROD) check --deploy --fail-level ERROR
+	$(PROD) migrate --noinput -v0
+	$(PROD) createcachetable
+	$(PROD) load_catalogue
+	$(PROD) collectstatic --noinput -v0
+	@echo "Teamwerk (production): http://$(BIND)/  workers: $${WEB_CONCURRENCY:-2}"
+	@$(PROD) worker & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  DEBUG=0 $(VENV)/bin/gunicorn teamwerk.wsgi --bind $(BIND) \
+	    --workers $${WEB_CONCURRENCY:-2} --timeout $${GUNICORN_TIMEOUT:-60} \
+	    --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -65,6 +83,20 @@ bench: install
 	$(MANAGE) bench_team
 	$(MANAGE) bench_planning
 	$(MANAGE) bench_documents
+
+# The 50-school group on PostgreSQL (tw_load; seeded once), then p50/p95 of the key pages
+# at 8 concurrent users against gunicorn with 2 workers. LABEL names the run in
+# var/bench-load.json (e.g. LABEL=before).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tw_load
+LABEL ?= run
+bench-load: install
+	$(PY) -c "from teamwerk.core.loadbench import ensure_postgres_database as e; e('$(LOAD_DATABASE_URL)')"
+	DATABASE_URL=$(LOAD_DATABASE_URL) DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(LOAD_DATABASE_URL) DEBUG=1 $(PY) manage.py createcachetable
+	DATABASE_URL=$(LOAD_DATABASE_URL) DEBUG=1 $(PY) manage.py load_catalogue
+	DATABASE_URL=$(LOAD_DATABASE_URL) DEBUG=1 $(PY) manage.py seed_demo --schools 50 --group-only
+	DATABASE_URL=$(LOAD_DATABASE_URL) DEBUG=0 SECRET_KEY=bench $(PY) manage.py collectstatic --noinput -v0
+	DATABASE_URL=$(LOAD_DATABASE_URL) DEBUG=1 $(PY) manage.py bench_load --users 8 --workers 2 --label $(LABEL)
 
 messages: install
 	$(MANAGE) check_translations --update
