@@ -16,6 +16,9 @@ DEMO_STEPS = [
     "teamwerk.allocation.demo",
     "teamwerk.stappenplan.demo",
     "teamwerk.documents.demo",
+    "teamwerk.actions.demo",
+    "teamwerk.evaluation.demo",
+    "teamwerk.conversations.demo",
 ]
 
 
