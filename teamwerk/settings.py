@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; slow requests are logged.
+    "teamwerk.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "teamwerk.core.sensitive.SensitiveResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -246,7 +248,9 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's compressed manifest storage; a missing manifest stops the web process
+        # at start (teamwerk/core/staticfiles.py) instead of a 500 on every page.
+        "BACKEND": "teamwerk.core.staticfiles.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -269,10 +273,29 @@ TASKS = {
 # The worker runs the daily jobs (teamwerk/core/daily.py) once per local date, from this hour.
 DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 3)
 
+# Logs: one JSON object per line outside DEBUG (LOG_FORMAT=json|text), each with the request's
+# id (X-Request-ID from the proxy, or made here); a request slower than SLOW_REQUEST_MS is
+# logged as a warning with its query count (0 turns that off).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+SLOW_REQUEST_MS = env_int("SLOW_REQUEST_MS", 1000)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "teamwerk.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "teamwerk.core.observability.JsonFormatter"},
+        "text": {
+            "()": "teamwerk.core.observability.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "text") else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
