@@ -495,9 +495,10 @@ def _advance_sequences(translator: _Translator) -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 column = model._meta.pk.column
+                quote = connection.ops.quote_name  # names from the model, never from input
                 cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST(%s, "
-                    f'(SELECT COALESCE(MAX("{column}"), 1) FROM "{table}")))',
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST(%s, "  # noqa: S608
+                    f"(SELECT COALESCE(MAX({quote(column)}), 1) FROM {quote(table)})))",
                     [table, column, top],
                 )
             elif connection.vendor == "sqlite":

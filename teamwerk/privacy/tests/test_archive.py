@@ -99,11 +99,17 @@ def test_a_new_model_is_picked_up_through_its_foreign_keys_or_reported():
         class Meta:
             app_label = "privacy"
 
+        def __str__(self) -> str:
+            return str(self.pk)
+
     class Note(models.Model):  # only an account: not an organisation's data by itself
         user = models.ForeignKey(User, on_delete=models.CASCADE)
 
         class Meta:
             app_label = "privacy"
+
+        def __str__(self) -> str:
+            return str(self.pk)
 
     assert registry._organisation_path(Comment, 0) == "person__organisation_id"
     assert registry._organisation_path(Note, 0) is None

@@ -1,0 +1,288 @@
+"""Writes of the privacy module: audited exports, erasure (art. 17), retention settings and
+the daily purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from teamwerk.accounts.services import audit_log
+from teamwerk.core.versions import check_version
+from teamwerk.team.models import Person
+
+from .models import RETENTION, RetentionSettings, retention_for
+from .register import KEEP, PERSON, USER, erasure_of
+from .registry import is_historical, label_of, organisation_path
+from .selectors import erasure_blockers
+
+ERASED_FIRST_NAME = "verwijderde"
+ERASED_LAST_NAME = "persoon"
+ERASED_NAME = f"{ERASED_FIRST_NAME} {ERASED_LAST_NAME}"
+
+
+class ErasureRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+def person_export_record(*, actor, person: Person, fmt: str, ip_address: str | None = None):
+    audit_log(
+        actor=actor,
+        organisation=person.organisation,
+        kind="privacy.person_exported",
+        target=person.full_name,
+        data={"person": person.pk, "type": fmt},
+        ip_address=ip_address,
+    )
+
+
+def _fks(model, target: str) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and label_of(f.related_model) == target
+    ]
+
+
+def person_erase(*, actor, person: Person, today: dt.date | None = None) -> dict[str, int]:
+    """Remove the person's personal data everywhere, history included; the distribution's
+    rows stay and show "verwijderde persoon". Refused (ErasureRefused) while the person still
+    holds running tasks or open actions."""
+    removed: Counter = Counter()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().select_related("organisation").get(pk=person.pk)
+        reasons = erasure_blockers(person, today)
+        if reasons:
+            raise ErasureRefused(reasons)
+        pk, organisation, user = person.pk, person.organisation, person.user
+        old_names = {n for n in (person.full_name, person.email) if n and len(n) > 3}
+
+        # 1. Rows that point at the person: deleted (live first, then every history row), or
+        #    kept pointing at the anonymised record.
+        all_models = apps.get_models(include_auto_created=True)
+        for historical_pass in (False, True):
+            for model in all_models:
+                if is_historical(model) != historical_pass:
+                    continue
+                base = label_of(model.instance_type) if historical_pass else label_of(model)
+                if base == PERSON:
+                    continue
+                policy = erasure_of(base)
+                for fk in _fks(model, PERSON):
+                    qs = model._base_manager.filter(**{fk.attname: pk})
+                    if policy == KEEP:
+                        continue
+                    if policy is None and fk.null and not historical_pass:
+                        removed[label_of(model)] += qs.update(**{fk.attname: None})
+                    elif historical_pass:
+                        removed[label_of(model)] += qs._raw_delete(qs.db)
+                    else:
+                        removed[label_of(model)] += qs.delete()[0]
+
+        # 2. The person record and every version of it in the history.
+        blank = {
+            "first_name": ERASED_FIRST_NAME,
+            "last_name": ERASED_LAST_NAME,
+            "email": "",
+            "job_title": "",
+            "user": None,
+            "active": False,
+            "pedagogically_qualified": False,
+        }
+        for name, value in blank.items():
+            setattr(person, name, value)
+        person.version += 1
+        person.save()
+        history = Person.history.model
+        removed["team.historicalperson (anonymised)"] = history.objects.filter(id=pk).update(
+            **{("user_id" if k == "user" else k): v for k, v in blank.items()}
+        )
+
+        # 3. The account: its roles here end; without roles elsewhere it is anonymised.
+        if user is not None:
+            _erase_account(user=user, organisation=organisation, removed=removed)
+
+        # 4. The audit log keeps the events, not the content about the person.
+        about = Q(data__person=pk)
+        for text in old_names:
+            about |= Q(target__icontains=text)
+        removed["accounts.auditevent (anonymised)"] = (
+            apps.get_model("accounts.auditevent")
+            .objects.filter(organisation=organisation)
+            .filter(about)
+            .update(target=ERASED_NAME)
+        )
+        audit_log(
+            actor=actor,
+            organisation=organisation,
+            kind="privacy.person_erased",
+            target=ERASED_NAME,
+            data={"person": pk},
+        )
+    return {k: v for k, v in removed.items() if v}
+
+
+def _erase_account(*, user, organisation, removed: Counter) -> None:
+    from teamwerk.tenancy.models import Membership
+
+    removed["tenancy.membership"] += Membership.objects.filter(
+        user=user, organisation=organisation
+    ).delete()[0]
+    elsewhere = (
+        Membership.objects.filter(user=user).exists()
+        or Person.objects.filter(user=user).exclude(organisation=organisation).exists()
+    )
+    if elsewhere:
+        return  # the account belongs to other organisations too: theirs to decide
+    for model in apps.get_models(include_auto_created=True):
+        label = label_of(model)
+        if is_historical(model) or label == "admin.logentry" or organisation_path(model):
+            continue
+        for fk in _fks(model, USER):
+            qs = model._base_manager.filter(**{fk.attname: user.pk})
+            if fk.null:
+                removed[label] += qs.update(**{fk.attname: None})
+            else:
+                removed[label] += qs.delete()[0]
+    user.email = f"verwijderd-{user.pk}@verwijderd.invalid"
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    removed["accounts.user (anonymised)"] += 1
+
+
+# ------------------------------------------------------------------------- retention
+
+
+def retention_settings_update(*, actor, organisation, data: dict, version) -> RetentionSettings:
+    with transaction.atomic():
+        settings, _created = RetentionSettings.objects.select_for_update().get_or_create(
+            organisation=organisation
+        )
+        check_version(settings.version, version, current=settings)
+        changed = {}
+        for field_name, _default, _label in RETENTION.values():
+            if field_name in data and data[field_name] != getattr(settings, field_name):
+                changed[field_name] = [getattr(settings, field_name), data[field_name]]
+                setattr(settings, field_name, data[field_name])
+        settings.version += 1
+        settings.full_clean()
+        settings.save()
+        audit_log(
+            actor=actor,
+            organisation=organisation,
+            kind="privacy.retention_changed",
+            target=organisation.name,
+            data={"fields": sorted(changed)},
+        )
+    return settings
+
+
+def _purge_organisation(organisation, settings: RetentionSettings, now) -> dict[str, int]:
+    from teamwerk.accounts.models import AuditEvent, Invitation
+    from teamwerk.allocation.models import ProposalRun
+    from teamwerk.documents.models import DocumentBundle
+    from teamwerk.planning.models import PendingImport
+    from teamwerk.team.models import Competence
+
+    def cutoff(key: str):
+        return now - dt.timedelta(days=settings.days(key))
+
+    removed: dict[str, int] = {}
+    removed["audit_log"] = AuditEvent.objects.filter(
+        organisation=organisation, created_at__lt=cutoff("audit_log")
+    )._raw_delete(AuditEvent.objects.db)
+    old_ratings = Competence.history.model.objects.filter(
+        organisation_id=organisation.pk, history_date__lt=cutoff("rating_history")
+    )
+    removed["rating_history"] = old_ratings._raw_delete(old_ratings.db)
+    removed["pending_imports"] = PendingImport.objects.filter(
+        organisation=organisation, created_at__lt=cutoff("pending_imports")
+    ).delete()[0]
+    old_runs = ProposalRun.objects.filter(
+        organisation=organisation,
+        status__in=["done", "failed"],
+        created_at__lt=cutoff("proposals"),
+    )
+    run_ids = list(old_runs.values_list("pk", flat=True))
+    removed["proposals"] = old_runs.delete()[0]
+    for model in (ProposalRun.history.model,):
+        stale = model.objects.filter(id__in=run_ids)
+        stale._raw_delete(stale.db)
+    closed = cutoff("closed_invitations")
+    removed["closed_invitations"] = (
+        Invitation.objects.filter(organisation=organisation)
+        .filter(
+            Q(accepted_at__lt=closed)
+            | Q(cancelled_at__lt=closed)
+            | Q(declined_at__lt=closed)
+            | Q(
+                expires_at__lt=closed,
+                accepted_at__isnull=True,
+                cancelled_at__isnull=True,
+                declined_at__isnull=True,
+            )
+        )
+        .delete()[0]
+    )
+    removed["bundles"] = DocumentBundle.objects.filter(
+        organisation=organisation, created_at__lt=cutoff("bundles")
+    ).delete()[0]
+    return {k: v for k, v in removed.items() if v}
+
+
+def _purge_sessions(now, days_by_user: dict[int, int], default_days: int) -> int:
+    removed = 0
+    for session in Session.objects.filter(expire_date__lt=now).iterator():
+        try:
+            user_id = int(session.get_decoded().get("_auth_user_id", 0))
+        except (ValueError, TypeError):
+            user_id = 0
+        days = days_by_user.get(user_id, default_days)
+        if session.expire_date < now - dt.timedelta(days=days):
+            session.delete()
+            removed += 1
+    return removed
+
+
+def retention_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remove what is past each organisation's retention; record it in its audit log.
+    Returns the totals per kind (counts only: the daily job's summary)."""
+    from teamwerk.tenancy.models import Membership, Organisation
+
+    now = now or timezone.now()
+    totals: Counter = Counter()
+    session_days: dict[int, int] = {}
+    for organisation in Organisation.objects.order_by("pk"):
+        settings = retention_for(organisation)
+        with transaction.atomic():
+            removed = _purge_organisation(organisation, settings, now)
+            if removed:
+                audit_log(
+                    organisation=organisation,
+                    kind="retention.purged",
+                    target=organisation.name,
+                    data={"removed": removed},
+                )
+        totals.update(removed)
+        for user_id in Membership.objects.filter(organisation=organisation).values_list(
+            "user_id", flat=True
+        ):
+            days = settings.days("sessions")
+            session_days[user_id] = min(days, session_days.get(user_id, days))
+    sessions = _purge_sessions(now, session_days, RETENTION["sessions"][1])
+    if sessions:
+        totals["sessions"] = sessions
+    return dict(totals)
+
+
+def retention_daily_job(*, now=None):
+    return retention_purge(now=now)
