@@ -225,3 +225,122 @@ def school_year_overview(school: School, school_year: SchoolYear) -> dict:
             Agreement.objects.filter(school=school, school_year=school_year).order_by("kind")
         ),
     }
+
+
+def schools_of_organisation(organisation: Organisation) -> list[School]:
+    """Every school of the organisation for its beheerder, archived ones last."""
+    return list(School.objects.filter(organisation=organisation).order_by("archived_at", "name"))
+
+
+# -- the setup checklist on the home page ------------------------------------------------------
+
+
+@dataclass
+class SetupItem:
+    key: str
+    label: str
+    help: str
+    url: str
+    done: bool
+
+
+@dataclass
+class SetupChecklist:
+    organisation: Organisation
+    items: list[SetupItem]
+
+    @property
+    def done(self) -> int:
+        return sum(item.done for item in self.items)
+
+    @property
+    def complete(self) -> bool:
+        return all(item.done for item in self.items)
+
+    @property
+    def next_item(self) -> SetupItem | None:
+        return next((item for item in self.items if not item.done), None)
+
+
+def setup_checklist(user, organisation: Organisation | None) -> SetupChecklist | None:
+    """The first steps of a new organisation, each ticked from the data, for whoever manages
+    it; None once everything is done (or for anyone else). A fixed number of queries."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from teamwerk.accounts.models import Invitation
+    from teamwerk.planning.models import TaskPlan
+    from teamwerk.team.models import Availability
+
+    if organisation is None or not user_can(
+        user, Action.MANAGE_ORGANISATION, organisation=organisation
+    ):
+        return None
+    year = current_school_year(organisation)
+    schools = list(School.objects.active().filter(organisation=organisation))
+    roles = set(
+        Membership.objects.filter(
+            organisation=organisation, role__in=[Role.DIRECTIE, Role.ICT]
+        ).values_list("role", flat=True)
+    ) | set(
+        Invitation.objects.filter(
+            organisation=organisation,
+            role__in=[Role.DIRECTIE, Role.ICT],
+            accepted_at__isnull=True,
+            cancelled_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).values_list("role", flat=True)
+    )
+    school_ids = {s.pk for s in schools}
+    with_people = set(
+        Availability.objects.filter(school_id__in=school_ids, school_year=year).values_list(
+            "school_id", flat=True
+        )
+    )
+    with_plan = set(
+        TaskPlan.objects.filter(school_id__in=school_ids, school_year=year).values_list(
+            "school_id", flat=True
+        )
+    )
+    terms = organisation.terms
+    items = [
+        SetupItem(
+            "schools",
+            _("Scholen toevoegen"),
+            _("Eén voor één, of plak een lijst met naam en %(number)s.")
+            % {"number": terms["school_number"]},
+            reverse("schools"),
+            bool(schools),
+        ),
+        SetupItem(
+            "year",
+            _("Schooljaar %(year)s: ICT-uren per school") % {"year": year},
+            _("Hoeveel uren maakt elke school dit schooljaar vrij voor ICT-coördinatie?"),
+            reverse("schools"),
+            bool(schools) and all(s.ict_hours_available > 0 for s in schools),
+        ),
+        SetupItem(
+            "invite",
+            _("De directie en de ICT-coördinator uitnodigen"),
+            _("Zij krijgen een mail met een link om hun account te maken."),
+            reverse("members"),
+            {Role.DIRECTIE, Role.ICT} <= roles,
+        ),
+        SetupItem(
+            "people",
+            _("Mensen inlezen"),
+            _("Het team van elke school met hun ICT-uren, uit een Excel-bestand."),
+            reverse("team_import"),
+            bool(schools) and school_ids <= with_people,
+        ),
+        SetupItem(
+            "plan",
+            _("Het takenoverzicht starten vanuit de catalogus"),
+            _("Per school: welke ICT-taken zijn van toepassing?"),
+            reverse("plan_list"),
+            bool(schools) and school_ids <= with_plan,
+        ),
+    ]
+    checklist = SetupChecklist(organisation=organisation, items=items)
+    return None if checklist.complete else checklist

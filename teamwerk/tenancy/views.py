@@ -3,17 +3,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from teamwerk.accounts import services as account_services
 from teamwerk.accounts.selectors import invitation_get, invitations_for_user
 from teamwerk.accounts.services import invitation_create
+from teamwerk.core.versions import ConcurrentChange, with_version
 
 from . import selectors, services
-from .forms import InvitationForm, OrganisationSettingsForm, RoleChangeForm
+from .forms import (
+    InvitationForm,
+    NewYearForm,
+    OrganisationSettingsForm,
+    RoleChangeForm,
+    SchoolForm,
+    SchoolListForm,
+)
+from .models import Organisation, School
 from .roles import Action
 
 
@@ -248,3 +259,252 @@ def account_deactivate(request, pk: int):
             % {"email": user.email},
         )
     return redirect("members")
+
+
+SCHOOL_FIELDS = ("name", "number", "level", "ict_hours_available")
+
+# -- schools -----------------------------------------------------------------------------------
+
+
+def _school_admin_organisation(request) -> Organisation:
+    """The organisation whose schools this user manages (beheerder), or 404."""
+    organisation = request.organisation
+    allowed = selectors.organisations_for_user(request.user, Action.MANAGE_ORGANISATION)
+    if organisation is None or not allowed.filter(pk=organisation.pk).exists():
+        raise Http404
+    return organisation
+
+
+def _managed_school(request, pk: int) -> School:
+    organisation = _school_admin_organisation(request)
+    school = (
+        School.objects.for_user(request.user, Action.MANAGE_ORGANISATION)
+        .filter(organisation=organisation, pk=pk)
+        .first()
+    )
+    if school is None:
+        raise Http404
+    return school
+
+
+@login_required
+def schools(request):
+    organisation = _school_admin_organisation(request)
+    form = SchoolForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in SCHOOL_FIELDS}
+        try:
+            school = services.school_add(actor=request.user, organisation=organisation, **data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is toegevoegd.") % {"name": school.name})
+            return redirect("schools")
+    return render(
+        request,
+        "tenancy/schools.html",
+        {
+            "organisation": organisation,
+            "schools": selectors.schools_of_organisation(organisation),
+            "form": form,
+            "list_form": SchoolListForm(),
+        },
+    )
+
+
+def _form_error(form, error: ValidationError) -> None:
+    """A service's error next to its field when it names one, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+@require_POST
+def schools_import(request):
+    """Several schools at once: the first post checks every row and shows what will be added;
+    the confirmation adds them all in one transaction (or none)."""
+    organisation = _school_admin_organisation(request)
+    form = SchoolListForm(request.POST, request.FILES)
+    rows = None
+    if form.is_valid():
+        rows = form.cleaned_data["rows"]
+        parsed = services.schools_parse(organisation, rows)
+        if "confirm" in request.POST and not any(row.errors for row in parsed):
+            try:
+                added = services.schools_add_many(
+                    actor=request.user,
+                    organisation=organisation,
+                    rows=rows,
+                    level=form.cleaned_data["level"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s school toegevoegd.", "%(count)s scholen toegevoegd.", len(added)
+                    )
+                    % {"count": len(added)},
+                )
+                return redirect("schools")
+    else:
+        parsed = []
+    # The preview carries the rows as text, so the confirmation does not need the file again.
+    text = "\n".join(f"{row.name}; {row.number}" for row in parsed)
+    return render(
+        request,
+        "tenancy/schools_preview.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "rows": parsed,
+            "ok": bool(parsed) and not any(row.errors for row in parsed),
+            "text": text,
+            "level": form.cleaned_data.get("level") if form.is_valid() else "",
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@login_required
+def school_edit(request, pk: int):
+    school = _managed_school(request, pk)
+    form = SchoolForm(request.POST or None, instance=school, organisation=school.organisation)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in SCHOOL_FIELDS}
+        try:
+            services.school_update(
+                actor=request.user,
+                school=school,
+                expected_version=form.cleaned_data.get("version"),
+                **fields,
+            )
+        except ConcurrentChange as change:
+            school.refresh_from_db()
+            form = SchoolForm(
+                with_version(request.POST, school.version),
+                instance=school,
+                organisation=school.organisation,
+            )
+            form.is_valid()
+            form.add_error(None, change.message)
+            status = 409
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("De school is bewaard."))
+            return redirect("schools")
+    return render(
+        request, "tenancy/school_edit.html", {"school": school, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def school_archive(request, pk: int):
+    school = _managed_school(request, pk)
+    try:
+        services.school_archive(actor=request.user, school=school)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s staat in het archief: niet meer in de schoolkeuze en de overzichten. "
+                "Alle gegevens blijven bewaard."
+            )
+            % {"name": school.name},
+        )
+    return redirect("schools")
+
+
+@login_required
+@require_POST
+def school_restore(request, pk: int):
+    school = _managed_school(request, pk)
+    services.school_restore(actor=request.user, school=school)
+    messages.success(request, _("%(name)s is teruggezet.") % {"name": school.name})
+    return redirect("schools")
+
+
+# -- a new school year -------------------------------------------------------------------------
+
+
+@login_required
+def new_year(request):
+    """One guided action: start next school year from this one, per school or for all at
+    once, after a preview of what carries over and what to check."""
+    organisation = request.organisation
+    if organisation is None:
+        raise Http404
+    schools = selectors.new_year_schools(request.user, organisation)
+    if not schools:
+        raise Http404
+    this_year = selectors.current_school_year(organisation)
+    form = NewYearForm(
+        request.POST or None, schools=schools, initial={"schools": [s.pk for s in schools]}
+    )
+    if request.method == "POST" and form.is_valid():
+        started = []
+        try:
+            with transaction.atomic():
+                for school in form.cleaned_data["schools"]:
+                    services.school_year_start_next(
+                        actor=request.user, school=school, from_year=this_year
+                    )
+                    started.append(school.name)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(
+                request,
+                _("Schooljaar %(year)s is klaargezet voor %(schools)s.")
+                % {
+                    "year": f"{this_year.start_year + 1}-{this_year.start_year + 2}",
+                    "schools": ", ".join(started),
+                },
+            )
+            return redirect("new_year")
+    previews = [selectors.new_year_preview(school, this_year) for school in schools]
+    chosen = {s.pk for s in schools}
+    if form.is_bound:
+        chosen = {int(v) for v in form["schools"].value() or [] if str(v).isdigit()}
+    return render(
+        request,
+        "tenancy/new_year.html",
+        {
+            "organisation": organisation,
+            "this_year": this_year,
+            "next_label": f"{this_year.start_year + 1}-{this_year.start_year + 2}",
+            "previews": previews,
+            "chosen": chosen,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def school_year(request, school_pk: int, start_year: int):
+    """A school year of a school, read-only: how it was (earlier years stay readable)."""
+    school = selectors.school_get(request.user, school_pk)
+    year = school.organisation.school_years.filter(start_year=start_year).first()
+    if year is None:
+        raise Http404
+    years = list(school.organisation.school_years.order_by("-start_year"))
+    return render(
+        request,
+        "tenancy/school_year.html",
+        {
+            "school": school,
+            "year": year,
+            "years": years,
+            "current": selectors.current_school_year(school.organisation),
+            **selectors.school_year_overview(school, year),
+        },
+    )

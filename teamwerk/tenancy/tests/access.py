@@ -49,3 +49,51 @@ URL_ACCESS = {
     "account_deactivate": Row(only({"beheerder": 302}), kwargs=_teamlid_user, method="post"),
     "organisation_settings": Row(only({"beheerder": 200, "beheerder_stichting": 200})),
 }
+
+ADMINS = {"beheerder": 200, "beheerder_stichting": 200}
+# Who may start next school year: everyone who edits a school (in their own organisation).
+EDITORS = {
+    "beheerder": 200,
+    "directeur": 200,
+    "directie_noord": 200,
+    "ict_noord": 200,
+    "directie_zuid": 200,
+    "beheerder_stichting": 200,
+}
+# Who sees Campus Noord.
+NOORD_VIEWERS = {
+    "beheerder": 200,
+    "directeur": 200,
+    "directie_noord": 200,
+    "ict_noord": 200,
+    "teamlid_noord": 200,
+    "lezer_noord": 200,
+}
+
+
+def _noord(world):
+    return {"pk": world.noord.pk}
+
+
+def _noord_this_year(world):
+    from teamwerk.tenancy.selectors import current_school_year
+
+    return {
+        "school_pk": world.noord.pk,
+        "start_year": current_school_year(world.organisation).start_year,
+    }
+
+
+URL_ACCESS |= {
+    # Schools of the organisation: its beheerder only (each their own organisation's).
+    "schools": Row(only(ADMINS)),
+    "schools_import": Row(
+        only(ADMINS), method="post", data=lambda w: {"text": "Campus West; 123", "level": "basis"}
+    ),
+    "school_edit": Row(only({"beheerder": 200}), kwargs=_noord),
+    "school_archive": Row(only({"beheerder": 302}), kwargs=_noord, method="post"),
+    "school_restore": Row(only({"beheerder": 302}), kwargs=_noord, method="post"),
+    "new_year": Row(only(EDITORS)),
+    # A school year of Campus Noord, read-only: whoever sees Campus Noord.
+    "school_year": Row(only(NOORD_VIEWERS), kwargs=_noord_this_year),
+}
