@@ -289,7 +289,7 @@ def agreement_to_action(*, actor, agreement: ConversationAgreement):
 
     with transaction.atomic():
         current = (
-            ConversationAgreement.objects.select_for_update()
+            ConversationAgreement.objects.select_for_update(of=("self",))
             .select_related("conversation", "conversation__school", "owner")
             .filter(pk=agreement.pk)
             .first()

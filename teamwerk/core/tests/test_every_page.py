@@ -64,6 +64,14 @@ def detail_urls(organisation, *, ratings: bool) -> list[str]:
     if Vacancy is not None:
         for vacancy in Vacancy.objects.filter(organisation=organisation):
             urls.append(_url("documents_vacancy", vacancy.pk))
+    from teamwerk.conversations.content import figure_codes
+    from teamwerk.conversations.models import Conversation
+
+    for conversation in Conversation.objects.filter(organisation=organisation):
+        urls.append(_url("conversations_detail", conversation.pk))
+        urls.append(_url("conversations_edit", conversation.pk))
+    for code in figure_codes():
+        urls.append(_url("conversations_figure", code))
     return [u for u in dict.fromkeys(urls) if u]
 
 
