@@ -42,6 +42,11 @@ AUDIT_KINDS = {
     "people.imported": _("Mensen ingelezen"),
     "people.template_downloaded": _("Sjabloon voor mensen gedownload"),
     "stappenplan.exported": _("Stappenplan als pdf gedownload"),
+    "keyfigure.granted": _("Sleutelfiguur toegekend"),
+    "keyfigure.revoked": _("Sleutelfiguur ingetrokken"),
+    "conversation.recorded": _("Verslag van een gesprek vastgelegd"),
+    "conversation.viewed": _("Verslag van een gesprek gelezen"),
+    "conversation.action_created": _("Afspraak uit een gesprek werd een actie"),
     "calendar.created": _("Persoonlijke agenda-link gemaakt"),
     "calendar.renewed": _("Persoonlijke agenda-link vernieuwd (de oude werkt niet meer)"),
     "calendar.revoked": _("Persoonlijke agenda-link ingetrokken"),
@@ -69,6 +74,8 @@ AUDIT_GROUPS = {
     "ratings": _("Kennis en motivatie"),
     "document": _("Documenten"),
     "stappenplan": _("Stappenplan"),
+    "keyfigure": _("Sleutelfiguren"),
+    "conversation": _("Gesprekken"),
     "calendar": _("Agenda-links"),
 }
 
@@ -85,6 +92,9 @@ AUDIT_DATA_LABELS = {
     "verified": _("bevestigd"),
     "type": _("soort"),
     "organisations": _("organisaties"),
+    "figure": _("sleutelfiguur"),
+    "conversation": _("gesprek (nr.)"),
+    "action": _("actie (nr.)"),
 }
 
 AUDIT_DATA_VALUES = {
