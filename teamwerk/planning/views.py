@@ -68,6 +68,26 @@ def _domains(items) -> list[Domain]:
     return sorted(seen.values(), key=lambda d: (d.order, d.code))
 
 
+# A large overview (a school with 200 tasks) sends its first rows at once and the rest of the
+# rows as they scroll into view (htmx "revealed"), so the page stays light; a plain link
+# per domain loads them without JavaScript. Plans up to LAZY_FROM_ROWS rows come whole.
+LAZY_FROM_ROWS = 100
+FIRST_ROWS = 20
+
+
+def _table_parts(blocks) -> list[dict]:
+    """Per domain block: the rows shown now and where the rows loaded later start (or None)."""
+    if sum(len(block.items) for block in blocks) <= LAZY_FROM_ROWS:
+        return [{"block": block, "items": block.items, "rest_from": None} for block in blocks]
+    parts, budget = [], FIRST_ROWS
+    for block in blocks:
+        shown = block.items[: max(budget, 0)]
+        budget -= len(shown)
+        rest = len(shown) if len(shown) < len(block.items) else None
+        parts.append({"block": block, "items": shown, "rest_from": rest})
+    return parts
+
+
 def _plan_context(request, plan: TaskPlan, *, filter_data=None) -> dict:
     items = selectors.plan_items(plan)
     summary = selectors.plan_summary(plan, items)
@@ -77,11 +97,13 @@ def _plan_context(request, plan: TaskPlan, *, filter_data=None) -> dict:
     )
     filters = filter_form.filters()
     can_edit = services.can_edit_plan(request.user, plan)
+    blocks = selectors.filter_blocks(summary.blocks, filters)
     return {
         "plan": plan,
         "place": _place_name(plan),
         "summary": summary,
-        "blocks": selectors.filter_blocks(summary.blocks, filters),
+        "blocks": blocks,
+        "parts": _table_parts(blocks),
         "filters": filters,
         "filter_form": filter_form,
         "can_edit": can_edit,
@@ -260,6 +282,18 @@ def plan_start(request):
 def plan_detail(request, pk: int):
     plan = selectors.plan_get(request.user, pk)
     context = _plan_context(request, plan)
+    if request.htmx and "rest" in request.GET:
+        # The rows of one domain from row `from` on, asked for as they scroll into view.
+        code, start = request.GET.get("rest", ""), request.GET.get("from", "0")
+        block = next((b for b in context["blocks"] if b.domain.code == code), None)
+        if block is None or not start.isdigit():
+            raise Http404
+        part = {"block": block, "items": block.items[int(start) :], "rest_from": None}
+        return render(
+            request,
+            "planning/plan_detail.html#rest-rows",
+            {**context, "part": part, "block": block, "with_head": start == "0"},
+        )
     if request.htmx and request.htmx.target == "plan-table":
         return render(request, "planning/plan_detail.html#plan-table", context)
     context.update(
