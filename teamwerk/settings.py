@@ -140,6 +140,9 @@ if REDIS_URL:
             "KEY_PREFIX": "teamwerk",
         }
     }
+    # Sessions read from Redis and are written through to the database (they survive a
+    # Redis restart; the database stays the record that retention purges).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
