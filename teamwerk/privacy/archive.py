@@ -128,8 +128,9 @@ def organisation_export(*, organisation, target) -> ExportResult:
     files = 0
     entries = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic():  # one consistent picture (repeatable on PostgreSQL)
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and own_transaction:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             for item in covered:

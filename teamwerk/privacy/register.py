@@ -338,6 +338,51 @@ REGISTER: dict[str, Entry] = {
     ),
 }
 
+# Readable names of fields that have no verbose name of their own.
+FIELD_NAMES = {
+    "user": _("account"),
+    "person": _("persoon"),
+    "owner": _("trekker"),
+    "actor": _("wie het deed"),
+    "recipient": _("ontvanger"),
+    "created_by": _("gemaakt door"),
+    "requested_by": _("gevraagd door"),
+    "accepted_by": _("aanvaard door"),
+    "uploaded_by": _("opgeladen door"),
+    "recorded_by": _("vastgelegd door"),
+    "recorded_by_name": _("naam van wie het vastlegde"),
+    "invited_by": _("uitgenodigd door"),
+    "answered_by": _("beantwoord door"),
+    "set_by": _("ingevuld door"),
+    "token": _("uitnodigingslink"),
+    "token_hash": _("vingerafdruk van de persoonlijke link"),
+    "calendar_token_hash": _("vingerafdruk van de agenda-link"),
+    "data": _("gegevens"),
+    "ip_address": _("IP-adres"),
+    "snapshot": _("gegevens waaruit het document gemaakt werd"),
+    "content": _("bestand"),
+    "rows": _("ingelezen rijen"),
+    "filename": _("bestandsnaam"),
+    "file_name": _("bestandsnaam"),
+    "message": _("bericht"),
+    "object_repr": _("beschrijving van het object"),
+    "object_id": _("nummer van het object"),
+    "change_message": _("wijziging"),
+}
+
+
+def field_label(model, name: str) -> str:
+    """A field's readable name for the register page."""
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a declared field that left the model
+        return name
+    verbose = str(getattr(model_field, "verbose_name", name))
+    if verbose == name.replace("_", " ") and name in FIELD_NAMES:
+        return str(FIELD_NAMES[name])
+    return verbose
+
+
 TEXT_FIELDS = (
     models.CharField,
     models.TextField,

@@ -83,9 +83,17 @@ class Section:
     headers: list[str]
     rows: list[dict] = field(default_factory=list)
 
-    def cells(self) -> list[list[str]]:
-        """The rows as text, for the readable (PDF) export."""
-        return [[_display(value) for value in row.values()] for row in self.rows]
+    def pairs(self) -> list[list[tuple[str, str]]]:
+        """The rows as (column, text) pairs, for the readable (PDF) export; empty values are
+        left out so a row reads as one short paragraph."""
+        return [
+            [
+                (header, _display(value))
+                for header, value in zip(self.headers, row.values(), strict=True)
+                if value not in (None, "", [], {})
+            ]
+            for row in self.rows
+        ]
 
 
 def _display(value) -> str:
@@ -98,7 +106,8 @@ def _display(value) -> str:
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)[:2000]
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return text if len(text) <= 500 else text[:500] + "…"
     return str(value)
 
 
@@ -186,6 +195,10 @@ def person_data(person: Person) -> list[Section]:
         entry = REGISTER.get(base)
         seen.add(label)
         name = str(model._meta.verbose_name_plural)
+        if is_historical(model):
+            name = _("Geschiedenis: %(name)s") % {
+                "name": model.instance_type._meta.verbose_name_plural
+            }
         sections.append(
             Section(
                 label=label,

@@ -157,12 +157,7 @@ def register_page(request):
             model = apps.get_model(label)
         except LookupError:
             continue
-        fields = []
-        for name in entry.fields:
-            try:
-                fields.append(str(model._meta.get_field(name).verbose_name))
-            except Exception:  # noqa: BLE001 - a declared field that left the model
-                fields.append(name)
+        fields = [register.field_label(model, name) for name in entry.fields]
         if entry.retention:
             days = settings.days(entry.retention)
             keep = _("%(text)s %(days)s dagen") % {
