@@ -210,3 +210,15 @@ def test_erasure_keeps_an_account_that_has_roles_elsewhere(world):
     assert list(user.memberships.values_list("organisation", flat=True)) == [
         world.other_organisation.pk
     ]
+
+
+def test_every_demo_persons_export_and_erase_page_open(world, client_for):
+    client = client_for("beheerder")
+    people = Person.objects.filter(organisation=world.organisation)
+    assert people.count() > 5
+    for person in people:
+        data, _response = _json(client, person)
+        assert data["sections"][0]["model"] == "team.person"
+        page = client.get(reverse("privacy_person_erase", args=[person.pk]))
+        assert page.status_code == 200, person
+        assert "Er ging bij ons iets mis" not in page.content.decode()
