@@ -172,6 +172,11 @@ class WhatIfView:
     knowledge_domains: list[str]
     owner_covered: int
     backup_covered: int
+    moved_elsewhere: int = 0  # other tasks that change to make room
+
+    @property
+    def changed(self) -> int:
+        return len(self.owner_tasks) + len(self.backup_tasks) + self.moved_elsewhere
 
 
 @dataclass
@@ -203,10 +208,12 @@ class ProposalPage:
     stale_count: int
     step6_link: str
     plan_link: str
+    over_now: int = 0
 
     @property
     def over_before(self) -> int:
-        return sum(1 for load in self.loads if load.over_before)
+        """People over their ICT hours now: the same count as the team dashboard."""
+        return self.over_now
 
     @property
     def over_after(self) -> int:
@@ -280,18 +287,7 @@ def proposal_page(user, run: ProposalRun, *, show_all: bool = False) -> Proposal
             groups[-1].rows.append(row)
 
     leaving_id = (result.get("whatif") or {}).get("person_id")
-    loads = [
-        LoadRow(
-            name=p["name"],
-            available=p["hours_available"],
-            before=p["before"],
-            after=p["after"],
-            in_team=p["in_team"],
-            leaving=p["id"] == leaving_id,
-        )
-        for p in result.get("people", [])
-        if p["before"] or p["after"] or p["hours_available"]
-    ]
+    loads = _recorded_loads(run, result, rows, decisions, changed_since, leaving_id)
     whatif = None
     if run.kind == RunKind.WHAT_IF and "whatif" in result:
         impact = result["whatif"]
@@ -300,8 +296,10 @@ def proposal_page(user, run: ProposalRun, *, show_all: bool = False) -> Proposal
         }
         owner_rows = [rows[t] for t in impact["owner_tasks"] if t in rows]
         backup_rows = [rows[t] for t in impact["backup_tasks"] if t in rows]
+        lost = set(impact["owner_tasks"]) | set(impact["backup_tasks"])
         whatif = WhatIfView(
             person=name(impact["person_id"]),
+            moved_elsewhere=sum(1 for r in rows.values() if r.changed and r.id not in lost),
             owner_tasks=owner_rows,
             backup_tasks=backup_rows,
             knowledge_tasks=[rows[t] for t in impact["knowledge_tasks"] if t in rows],
@@ -326,6 +324,7 @@ def proposal_page(user, run: ProposalRun, *, show_all: bool = False) -> Proposal
         loads=loads,
         notes=notes_text(result, names=names, tasks={e["id"]: e["code"] for e in entries}),
         quality=quality_text(result),
+        over_now=_over_now(loads),
         uncovered_rows=[r for r in all_rows if r.uncovered],
         without_owner=without_owner,
         without_backup=list(by_reason.values()),
@@ -340,6 +339,71 @@ def proposal_page(user, run: ProposalRun, *, show_all: bool = False) -> Proposal
         step6_link=(reverse("stappenplan_step", args=[run.school_id, 6]) if run.school_id else ""),
         plan_link=plan_url,
     )
+
+
+def _recorded_loads(run, result, rows, decisions, changed_since, leaving_id) -> list[LoadRow]:
+    """Everyone's hours as the team dashboard counts them: the hours recorded on their
+    assignments now ("before"), and what they would be once every open change of this
+    proposal is accepted ("after"), with the rules of ``team.services.distribution_apply``
+    (a new trekker carries the task's hours, a back-up starts without, whoever keeps a
+    role keeps their hours). Two queries, whatever the size."""
+    plan_id = result.get("plan_id")
+    held: dict[int, dict[int, tuple[str, float]]] = defaultdict(dict)
+    for a in Assignment.objects.filter(planned_task__plan_id=plan_id).values_list(
+        "planned_task_id", "person_id", "role", "hours"
+    ):
+        held[a[0]][a[1]] = (a[2], float(a[3]))
+    people = {p["id"]: p for p in result.get("people", [])}
+    available = {pid: float(p["hours_available"]) for pid, p in people.items()}
+    if run.school_id:
+        available = dict.fromkeys(available, 0.0)
+        for pid, hours in Availability.objects.filter(
+            school_id=run.school_id, school_year_id=run.school_year_id
+        ).values_list("person_id", "hours_available"):
+            available[pid] = float(hours)
+    before: dict[int, float] = defaultdict(float)
+    after: dict[int, float] = defaultdict(float)
+    entries = {e["id"]: e for e in result.get("tasks", [])}
+    for task_id in set(held) | set(entries):
+        now = held.get(task_id, {})
+        for pid, (_role, hours) in now.items():
+            before[pid] += hours
+        row, entry = rows.get(task_id), entries.get(task_id)
+        open_change = (
+            row is not None
+            and row.changed
+            and task_id not in decisions
+            and task_id not in changed_since
+        )
+        if not open_change:
+            for pid, (_role, hours) in now.items():
+                after[pid] += hours
+            continue
+        owner = entry["proposed"]["owner"]
+        if owner is not None:
+            role, hours = now.get(owner, ("", 0.0))
+            keeps = role == AssignmentRole.OWNER or (role and hours > 0)
+            after[owner] += hours if keeps else float(entry["hours"])
+        for pid in entry["proposed"]["backups"]:
+            role, hours = now.get(pid, ("", 0.0))
+            after[pid] += hours if role == AssignmentRole.BACKUP else 0.0
+    ids = [pid for pid in people if before[pid] or after[pid] or available.get(pid)]
+    ids += sorted(pid for pid in set(before) | set(after) if pid not in people and before[pid])
+    return [
+        LoadRow(
+            name=people[pid]["name"] if pid in people else _("iemand die niet meer in het team is"),
+            available=available.get(pid, 0.0),
+            before=round(before[pid], 2),
+            after=round(after[pid], 2),
+            in_team=people[pid]["in_team"] if pid in people else False,
+            leaving=pid == leaving_id,
+        )
+        for pid in ids
+    ]
+
+
+def _over_now(loads: list[LoadRow]) -> int:
+    return sum(1 for load in loads if load.over_before)
 
 
 def _changed_since(entries: list[dict], decisions: dict) -> set[int]:
@@ -582,8 +646,17 @@ def notes_text(result: dict, *, names: dict, tasks: dict) -> list[str]:
 
 def quality_text(result: dict) -> str:
     status = result.get("status")
+    changed = (result.get("summary") or {}).get("changed", 0)
+    if status == "optimal" and not changed:
+        return _("De huidige verdeling is al de beste binnen je keuzes: er verandert niets.")
     if status == "optimal":
-        return _("Binnen je keuzes vond de assistent geen betere verdeling.")
+        return ngettext(
+            "Dit voorstel is de beste verdeling binnen je keuzes: %(count)s taak wordt anders "
+            "verdeeld dan nu.",
+            "Dit voorstel is de beste verdeling binnen je keuzes: %(count)s taken worden anders "
+            "verdeeld dan nu.",
+            changed,
+        ) % {"count": changed}
     if status == "feasible":
         return _("De rekentijd was op: dit is de beste verdeling die de assistent vond.")
     if status == "empty":

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from teamwerk.core.figures import figures_of_school
 from teamwerk.core.http import no_store
 from teamwerk.planning.models import TaskPlan
 from teamwerk.team.models import Person
@@ -67,6 +68,9 @@ def home(request):
             and services.may_run(request.user, school=school, organisation=school.organisation),
             "can_run_group": selectors.may_start_group(request.user, organisation),
             "organisation": organisation,
+            "figures": figures_of_school(school, current_school_year(school.organisation))
+            if school is not None
+            else None,
         },
     )
 

@@ -1,7 +1,9 @@
-"""Core holds no domain models; only the record of the worker's daily jobs lives here."""
+"""Core holds no domain models; only the record of the worker's daily jobs and which module
+introductions a user has closed live here."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +35,24 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.run_date or '-'} {self.status or '-'}"
+
+
+class IntroDismissal(models.Model):
+    """A user closed the short explanation shown on the first visit of a module: it stays
+    closed for them (the help page keeps the text)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intro_dismissals"
+    )
+    module = models.CharField(_("module"), max_length=40)
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="intro_dismissal_once")
+        ]
+        verbose_name = _("gesloten uitleg")
+        verbose_name_plural = _("gesloten uitleg")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.module}"

@@ -4,7 +4,7 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -69,6 +69,12 @@ def health(request):
 
 @login_required
 def home(request):
+    """ "Waar sta ik en wat nu": the current school's step, my tasks and hours, what needs me;
+    for group roles every school side by side (sorted and filtered on the server)."""
+    from teamwerk.accounts.selectors import invitations_pending_for
+    from teamwerk.core.help import first_visit_intro
+    from teamwerk.core.home import SORTS, school_home, schools_table
+
     memberships = sorted(
         memberships_of(request.user),
         key=lambda m: (m.organisation_id, m.school.name if m.school_id else ""),
@@ -87,12 +93,19 @@ def home(request):
         }
         for org_id, ms in organisations.items()
     ]
-    from teamwerk.accounts.selectors import invitations_pending_for
-
+    school = request.school
+    table = schools_table(request.user, request.organisation, request.GET)
     return render(
         request,
         "core/home.html",
-        {"blocks": blocks, "invitations": invitations_pending_for(request.user)},
+        {
+            "blocks": blocks,
+            "invitations": invitations_pending_for(request.user),
+            "here": school_home(request.user, school) if school is not None else None,
+            "table": table,
+            "sorts": SORTS,
+            "intro": first_visit_intro(request.user, "home"),
+        },
     )
 
 
@@ -117,3 +130,59 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+# --- help ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def help_index(request):
+    from teamwerk.core import help as help_content
+    from teamwerk.core.i18n import current_language
+
+    lang = current_language()
+    entries = [
+        (key, module.title[lang], module.intro[lang])
+        for key, module in help_content.modules().items()
+    ]
+    return render(request, "core/help_index.html", {"entries": entries})
+
+
+@login_required
+@require_GET
+def help_module(request, module: str):
+    from teamwerk.core import help as help_content
+    from teamwerk.core.i18n import current_language
+
+    found = help_content.module_get(module)
+    if found is None:
+        raise Http404
+    lang = current_language()
+    return render(
+        request,
+        "core/help_module.html",
+        {
+            "key": module,
+            "title": found.title[lang],
+            "intro": found.intro[lang],
+            "sections": [(s.heading[lang], s.body[lang]) for s in found.sections],
+            "module_url": help_content.module_url(found),
+        },
+    )
+
+
+@login_required
+@require_POST
+def help_dismiss(request, module: str):
+    from teamwerk.core import help as help_content
+
+    if help_content.module_get(module) is None:
+        raise Http404
+    help_content.intro_dismiss(user=request.user, module=module)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    if request.htmx:
+        return HttpResponse("")
+    return HttpResponseRedirect(target)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from teamwerk.catalogue.models import Domain, Level, Task
+from teamwerk.core.figures import counts_for_team, task_hours
 from teamwerk.tenancy.models import Organisation, School, SchoolYear
 from teamwerk.tenancy.roles import Action
 
@@ -100,8 +101,9 @@ class Totals:
             self.not_applies += 1
         if not item.is_decided:
             self.undecided += 1
-        if item.is_active:
-            self.hours_now += item.hours or ZERO
+        if counts_for_team(item):
+            # Hours needed: the one definition of core.figures (own team or group, this year).
+            self.hours_now += task_hours(item)
         elif item.applies and item.horizon == Horizon.LATER:
             self.hours_later += item.hours or ZERO
         if item.applies and (item.level == Level.GROUP or item.sourcing == Sourcing.GROUP):

@@ -41,6 +41,7 @@ MODULE_LINKS = {
     "planning": ("plan_index", gettext_lazy("Naar het takenoverzicht")),
     "team": ("team_dashboard", gettext_lazy("Naar het team")),
     "group": ("stappenplan_group", gettext_lazy("Naar het groepsoverzicht")),
+    "evaluation": ("evaluation_index", gettext_lazy("Naar de evaluatierondes")),
 }
 # Where the data behind an evidence key lives.
 EVIDENCE_LINKS = {
@@ -52,6 +53,7 @@ EVIDENCE_LINKS = {
     "hours": ("team_matrix", gettext_lazy("Open de taakverdeling")),
     "mandates": ("documents_index", gettext_lazy("Open de functiebeschrijvingen")),
     "agreement": ("team_agreements", gettext_lazy("Open de afspraken van het team")),
+    "last_evaluation": ("evaluation_index", gettext_lazy("Open de evaluatierondes")),
 }
 
 
@@ -182,6 +184,18 @@ def timeline_views(entries: list[TimelineEntry], lang: str) -> list[TimelineView
     ]
 
 
+# A later step counts as "mostly done" by the data from this share on (e.g. 81% of the tasks
+# have a trekker).
+AHEAD_PROGRESS = 80
+
+
+@dataclass
+class AheadView:
+    number: int
+    title: str
+    reasons: list[str]
+
+
 class RouteDisplay:
     """All texts of one school's route in the active language, built once per request."""
 
@@ -275,6 +289,37 @@ class RouteDisplay:
     @property
     def advice_now(self) -> list[AdviceBlock]:
         return advice_blocks(self.position.advice_for, self.perspective, self.lang)
+
+    @property
+    def ahead(self) -> list[AheadView]:
+        """Later steps whose work the data shows done (or mostly done), while the route
+        still waits at an earlier step: the route says so and offers to move on."""
+        position = self.position
+        if position.complete:
+            return []
+        result = []
+        for step in self.route.steps:
+            if step.number <= position.current_step:
+                continue
+            reasons = []
+            for check in step.checks:
+                answer = self.state.current.get(check.code)
+                if answer is not None and answer.value:
+                    continue
+                evidence = self.evidence.get(check.evidence) if check.evidence else None
+                if evidence is None or not evidence.available:
+                    continue
+                done = evidence.hint is True or (
+                    evidence.progress is not None and evidence.progress >= AHEAD_PROGRESS
+                )
+                if done:
+                    summary = evidence.summary
+                    if summary.endswith(":") and evidence.why:
+                        summary = evidence.why[:1].upper() + evidence.why[1:] + "."
+                    reasons.append(summary)
+            if reasons:
+                result.append(AheadView(step.number, step.title.get(self.lang), reasons))
+        return result
 
     @property
     def guiding_questions(self) -> list[str]:

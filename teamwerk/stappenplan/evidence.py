@@ -21,8 +21,10 @@ from decimal import Decimal
 from django.apps import apps
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from teamwerk.planning.models import PlannedTask, Sourcing, TaskPlan
+from teamwerk.core.figures import counts_for_team, task_hours
+from teamwerk.planning.models import Horizon, PlannedTask, Sourcing, TaskPlan
 from teamwerk.tenancy.models import School, SchoolYear
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import current_school_year
@@ -42,6 +44,9 @@ class Evidence:
     more: int = 0  # items left out of ``items``
     hint: bool | None = None  # the answer the data points to, if it points anywhere
     items_label: str = ""  # what the list is ("Zonder trekker"), when the summary does not say
+    why: str = ""  # why the data points to ``hint``, in a few words
+    figures: tuple[tuple[str, object], ...] = ()  # (core.figures key, value) shown with it
+    progress: int | None = None  # share of the work done (0-100), where that has a meaning
 
     @property
     def hint_label(self) -> str:
@@ -55,7 +60,15 @@ def _unavailable(key: str) -> Evidence:
 
 
 def _listed(
-    key: str, summary: str, names: list[str], hint: bool | None, label: str = ""
+    key: str,
+    summary: str,
+    names: list[str],
+    hint: bool | None,
+    label: str = "",
+    *,
+    why: str = "",
+    figures: tuple = (),
+    progress: int | None = None,
 ) -> Evidence:
     return Evidence(
         key,
@@ -65,6 +78,9 @@ def _listed(
         max(0, len(names) - ITEMS_SHOWN),
         hint,
         label if names else "",
+        why,
+        figures,
+        progress,
     )
 
 
@@ -102,9 +118,25 @@ def evidence_for_school(user, school: School, state: RouteState) -> dict[str, Ev
         found["hours"] = _planned_hours_evidence(school, items)
     gaps = found["no_expertise_tasks"]
     if gaps.available:  # every task nobody can do has moved to recruiting or outsourcing
+        open_gaps = gaps.progress  # tasks nobody in the team can do (see _distribution_evidence)
         found["recruit_outsource_tasks"] = replace(
-            found["recruit_outsource_tasks"], hint=not gaps.items
+            found["recruit_outsource_tasks"],
+            hint=not open_gaps,
+            why=_(
+                "elke taak waarvoor niemand in het team de kennis heeft, staat op aanwerven "
+                "of uitbesteden"
+            )
+            if not open_gaps
+            else ngettext(
+                "voor %(count)d taak van het eigen team heeft niemand de kennis, en die staat "
+                "nog niet op aanwerven of uitbesteden",
+                "voor %(count)d taken van het eigen team heeft niemand de kennis, en die staan "
+                "nog niet op aanwerven of uitbesteden",
+                open_gaps,
+            )
+            % {"count": open_gaps},
         )
+        found["no_expertise_tasks"] = replace(gaps, progress=None)
     found["last_evaluation"] = _evaluation_evidence(state)
     return found
 
@@ -116,7 +148,13 @@ def _plan_evidence(plan, items: list[PlannedTask], year: SchoolYear) -> dict[str
     if plan is None:
         missing = _("Er is nog geen takenoverzicht voor schooljaar %(year)s.") % {"year": year}
         return {
-            "plan_decided_share": Evidence("plan_decided_share", True, missing, hint=False),
+            "plan_decided_share": Evidence(
+                "plan_decided_share",
+                True,
+                missing,
+                hint=False,
+                why=_("er is nog geen takenoverzicht"),
+            ),
             "recruit_outsource_tasks": Evidence("recruit_outsource_tasks", True, missing),
         }
     total = len(items)
@@ -131,7 +169,9 @@ def _plan_evidence(plan, items: list[PlannedTask], year: SchoolYear) -> dict[str
     external = [
         f"{i.task.title} ({labels[i.sourcing]})"
         for i in items
-        if i.applies and i.sourcing in (Sourcing.RECRUIT, Sourcing.OUTSOURCE)
+        if i.applies
+        and i.horizon in ("", Horizon.NOW)  # this year's work, as core.figures counts it
+        and i.sourcing in (Sourcing.RECRUIT, Sourcing.OUTSOURCE)
     ]
     if external:
         external_summary = _("%(count)d taken worden aangeworven of uitbesteed.") % {
@@ -146,6 +186,16 @@ def _plan_evidence(plan, items: list[PlannedTask], year: SchoolYear) -> dict[str
             undecided,
             total > 0 and not undecided,
             _("Nog te beslissen"),
+            why=_("elke taak van het takenoverzicht is beslist")
+            if total and not undecided
+            else ngettext(
+                "%(count)d taak is nog niet beslist",
+                "%(count)d taken zijn nog niet beslist",
+                len(undecided),
+            )
+            % {"count": len(undecided)},
+            figures=(("tasks_plan", total),),
+            progress=share,
         ),
         "recruit_outsource_tasks": _listed(
             "recruit_outsource_tasks", external_summary, external, None
@@ -157,12 +207,15 @@ def _planned_hours_evidence(school: School, items: list[PlannedTask]) -> Evidenc
     """Before the team module has a distribution: the planned hours against the budget."""
     if not items:
         return _unavailable("hours")
-    planned = sum((i.hours or 0 for i in items if i.is_active), Decimal(0))
+    planned = sum((task_hours(i) for i in items if counts_for_team(i)), Decimal(0))
     return Evidence(
         "hours",
         True,
-        _("Het takenoverzicht plant %(planned)s uur; de school heeft %(budget)s ICT-uren.")
-        % {"planned": _hours(planned), "budget": _hours(school.ict_hours_available)},
+        _(
+            "Er is nog geen verdeling: dit zijn de uren van het takenoverzicht tegenover het "
+            "budget."
+        ),
+        figures=(("hours_needed", planned), ("budget", school.ict_hours_available)),
     )
 
 
@@ -259,14 +312,51 @@ def _distribution_evidence(user, school: School, figures) -> dict[str, Evidence]
     found: dict[str, Evidence] = {}
 
     missing = [line.planned_task.task.title for line in figures.no_expertise]
+    labels = dict(Sourcing.choices)
+    external = [f"{pt.task.title} ({labels[pt.sourcing]})" for pt in figures.recruit_outsource]
+    if missing:
+        summary = _(
+            "Voor %(count)d van de %(total)d taken van het eigen team kan niemand in het team "
+            "het zelfstandig."
+        ) % {"count": len(missing), "total": len(tasks)}
+    else:
+        summary = _("Voor elke taak van het eigen team is er iemand die ze zelfstandig kan.")
+    if external:
+        summary += " " + ngettext(
+            "%(count)d taak staat op aanwerven of uitbesteden: daarvoor is de kennis niet in huis.",
+            "%(count)d taken staan op aanwerven of uitbesteden: daarvoor is de kennis niet in "
+            "huis.",
+            len(external),
+        ) % {"count": len(external)}
+    reasons = []
+    if missing:
+        reasons.append(
+            ngettext(
+                "voor %(count)d taak heeft niemand in het team de kennis",
+                "voor %(count)d taken heeft niemand in het team de kennis",
+                len(missing),
+            )
+            % {"count": len(missing)}
+        )
+    if external:
+        reasons.append(
+            ngettext(
+                "%(count)d taak wordt aangeworven of uitbesteed",
+                "%(count)d taken worden aangeworven of uitbesteed",
+                len(external),
+            )
+            % {"count": len(external)}
+        )
     found["no_expertise_tasks"] = _listed(
         "no_expertise_tasks",
-        _("Voor %(count)d van de %(total)d taken kan niemand in het team het zelfstandig.")
-        % {"count": len(missing), "total": len(tasks)}
-        if missing
-        else _("Voor elke taak van het eigen team is er iemand die ze zelfstandig kan."),
-        missing,
-        not missing and not figures.recruit_outsource,
+        summary,
+        missing + external,
+        not missing and not external,
+        _("Kennis niet in huis"),
+        why=_(" en ").join(reasons)
+        if reasons
+        else _("voor elke taak is er iemand in het team, en niets wordt aangeworven of uitbesteed"),
+        progress=len(missing),  # read by evidence_for_school, then cleared
     )
 
     people = sorted(
@@ -280,6 +370,7 @@ def _distribution_evidence(user, school: School, figures) -> dict[str, Evidence]
         else _("Nog niemand heeft een taak als trekker of back-up."),
         people,
         True if len(people) >= 2 else None,
+        why=_("minstens twee mensen dragen taken") if len(people) >= 2 else "",
     )
 
     without_owner = [line.planned_task.task.title for line in figures.no_owner]
@@ -290,6 +381,16 @@ def _distribution_evidence(user, school: School, figures) -> dict[str, Evidence]
         without_owner,
         not without_owner,
         _("Zonder trekker"),
+        why=_("elke taak heeft een trekker")
+        if not without_owner
+        else ngettext(
+            "%(count)d taak heeft nog geen trekker",
+            "%(count)d taken hebben nog geen trekker",
+            len(without_owner),
+        )
+        % {"count": len(without_owner)},
+        figures=(("tasks_with_owner", figures.with_owner), ("tasks_team", len(tasks))),
+        progress=round(100 * figures.with_owner / len(tasks)) if tasks else 0,
     )
 
     over = [
@@ -301,20 +402,35 @@ def _distribution_evidence(user, school: School, figures) -> dict[str, Evidence]
         }
         for line in figures.over_hours
     ]
+    short = figures.hours_needed - figures.hours_assigned
+    reasons = []
+    if short > 0:
+        reasons.append(
+            _("er is %(hours)s uur minder verdeeld dan nodig") % {"hours": _hours(short)}
+        )
+    if over:
+        reasons.append(
+            ngettext(
+                "%(count)d persoon zit boven de eigen uren",
+                "%(count)d mensen zitten boven hun uren",
+                len(over),
+            )
+            % {"count": len(over)}
+        )
     found["hours"] = _listed(
         "hours",
-        _(
-            "Toegekend aan mensen: %(assigned)s uur; de taken vragen %(needed)s uur; het team "
-            "heeft %(available)s uur beschikbaar."
-        )
-        % {
-            "assigned": _hours(figures.hours_assigned),
-            "needed": _hours(figures.hours_needed),
-            "available": _hours(figures.hours_available),
-        },
+        _("Uren van het eigen team dit schooljaar:"),
         over,
         figures.hours_assigned >= figures.hours_needed and not over,
         _("Meer uren dan beschikbaar"),
+        why=_(" en ").join(reasons)
+        if reasons
+        else _("de verdeelde uren dekken wat nodig is en niemand zit boven de eigen uren"),
+        figures=(
+            ("hours_needed", figures.hours_needed),
+            ("hours_divided", figures.hours_assigned),
+            ("hours_available", figures.hours_available),
+        ),
     )
 
     Assignment = apps.get_model("team", "Assignment")

@@ -682,6 +682,16 @@ class _Walk:
             for c in s.checks
         )
         known = set(route.codes)
+        if (
+            state == "open"
+            and check is not None
+            and route.step(check.step).is_checklist
+            and any(item.answer is not None for item in checklist)
+        ):
+            # Advice never repeats a check already answered: once items of the checklist are
+            # answered, the advice that led into the step (about its first item) gives way
+            # to what makes the open item a "yes".
+            now = check.branch(False).advice
         return Position(
             current_step=current,
             current_phase=step.phase,

@@ -22,8 +22,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from teamwerk.catalogue.models import Domain
+from teamwerk.core.figures import RECRUIT_OR_OUTSOURCE, TEAM_WORK, counts_for_team, task_hours
 from teamwerk.core.sensitive import mark_sensitive
-from teamwerk.planning.models import Horizon, PlannedTask, Sourcing, TaskPlan
+from teamwerk.planning.models import PlannedTask, TaskPlan
 from teamwerk.tenancy.models import School, SchoolYear
 from teamwerk.tenancy.querysets import scope_for
 from teamwerk.tenancy.roles import Action
@@ -42,33 +43,9 @@ from .models import (
 ZERO = Decimal("0")
 DECIMAL_ZERO = Value(ZERO)
 
-# Work the own team (or the group) does this year: these tasks are divided over people.
-DISTRIBUTABLE = Q(
-    applies=True,
-    horizon__in=["", Horizon.NOW],
-    sourcing__in=["", Sourcing.TEAM, Sourcing.GROUP],
-)
-# Work that applies this year but that nobody inside does: the question of step 6.
-RECRUIT_OR_OUTSOURCE = Q(
-    applies=True,
-    horizon__in=["", Horizon.NOW],
-    sourcing__in=[Sourcing.RECRUIT, Sourcing.OUTSOURCE],
-)
-
-
-def is_distributable(planned_task: PlannedTask) -> bool:
-    return (
-        bool(planned_task.applies)
-        and planned_task.horizon in ("", Horizon.NOW)
-        and planned_task.sourcing in ("", Sourcing.TEAM, Sourcing.GROUP)
-    )
-
-
-def task_hours(planned_task: PlannedTask) -> Decimal:
-    """The plan's hours, or the middle of the catalogue's usual range when the plan has none."""
-    if planned_task.hours is not None:
-        return Decimal(planned_task.hours)
-    return Decimal(planned_task.task.usual_hours_mid)
+# What counts as work for the own team, and its hours: one definition (core.figures).
+DISTRIBUTABLE = TEAM_WORK
+is_distributable = counts_for_team
 
 
 # --------------------------------------------------------------------------------- people

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from teamwerk.accounts.services import audit_log
 from teamwerk.catalogue.models import Domain, Profile
+from teamwerk.core.figures import MEANINGS
 from teamwerk.core.http import no_store
 from teamwerk.core.versions import differences, with_version
 from teamwerk.tenancy.models import School
@@ -134,20 +135,28 @@ def _dashboard_charts(figures) -> dict:
         _("Uren per schooljaar: wat de taken vragen, wat verdeeld is en wat de mensen hebben."),
         [
             charts.ValueBar(
-                _("Nodig voor de taken"), figures.hours_needed, url("uren"), "neutral", _("uur")
+                MEANINGS["hours_needed"].label,
+                figures.hours_needed,
+                url("uren"),
+                "neutral",
+                _("uur"),
             ),
             charts.ValueBar(
-                _("Verdeeld over mensen"), figures.hours_assigned, url("uren"), "primary", _("uur")
+                MEANINGS["hours_divided"].label,
+                figures.hours_assigned,
+                url("uren"),
+                "primary",
+                _("uur"),
             ),
             charts.ValueBar(
-                _("Beschikbaar bij de mensen"),
+                MEANINGS["hours_available"].label,
                 figures.hours_available,
                 url("uren"),
                 "danger" if figures.hours_available < figures.hours_needed else "success",
                 _("uur"),
             ),
             charts.ValueBar(
-                _("Budget van de school"), figures.school_budget, url("uren"), "neutral", _("uur")
+                MEANINGS["budget"].label, figures.school_budget, url("uren"), "neutral", _("uur")
             ),
         ],
     )

@@ -185,11 +185,16 @@ def test_search_finds_tasks_by_title_code_or_note(client_for, noord_plan):
     assert "Eerstelijns ICT-helpdesk" in table("?q=leerlingen-helpers")  # in its note
 
 
-def test_hours_needed_against_hours_available(client_for, noord_plan):
+def test_hours_needed_against_the_budget(client_for, noord_plan):
+    """Hours needed: this year's tasks of the own team or the group (core.figures), the same
+    number the team dashboard shows; set against the school's budget."""
+    from teamwerk.core.figures import counts_for_team, plain_number, task_hours
+
     page = client_for("ict_noord").get(_detail(noord_plan)).content.decode()
-    active = sum(i.hours or 0 for i in noord_plan.items.all() if i.is_active)
-    assert f'<strong class="fs-5 ">{int(active)}</strong>' in page
-    assert "/ 420 uur" in page
+    items = noord_plan.items.select_related("task")
+    needed = sum(task_hours(i) for i in items if counts_for_team(i))
+    assert f'data-figure="hours_needed" data-value="{plain_number(needed)}"' in page
+    assert 'data-figure="budget" data-value="420"' in page
 
 
 def test_the_guiding_questions_of_step_5_are_shown(client_for, noord_plan, group_plan):
@@ -368,7 +373,7 @@ def test_every_member_reads_the_group_plan_only_the_organisation_edits_it(client
 
 def test_the_group_plan_compares_with_all_schools_hours(client_for, group_plan):
     page = client_for("directeur").get(_detail(group_plan)).content.decode()
-    assert "/ 840 uur" in page  # 420 + 300 + 120
+    assert 'data-figure="budget" data-value="840"' in page  # 420 + 300 + 120
     assert "De scholen zelf" in page
 
 

@@ -130,7 +130,9 @@ def test_team_evidence_owners_hours_mandates_and_agreements(world, school):
     assert owners.items == (open_task.task.title,) and owners.hint is False
     assert found["team_members"].items == ("Femke Claes",)
     assert found["mandates"].items == ("Beslist zelf: 1",)
-    assert "Toegekend aan mensen: 12 uur" in found["hours"].summary
+    figures = dict(found["hours"].figures)
+    assert figures["hours_divided"] == 12 and figures["hours_available"] == 40
+    assert found["hours"].hint is False and "minder verdeeld dan nodig" in found["hours"].why
     assert found["agreement:knowledge"].hint is True
     assert found["agreement:backup"].hint is False
     # Nobody said they can do either task: both lack in-house expertise.

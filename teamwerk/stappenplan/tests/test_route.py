@@ -208,7 +208,11 @@ def test_position_advice_after_answer(code: str, answer: bool, role: str) -> Non
         elif code == "S7.working":
             expected = ROUTE.step(7).done_advice.text(role, lang)  # type: ignore[union-attr]
         else:
-            expected = advice(ROUTE, "S6.expertise", True, role, lang)  # advice entering 7
+            # Advice never repeats an answered check: inside the checklist it is about the
+            # open item (what makes it a "yes"), not the advice that led into step 7.
+            assert position.open_check is not None
+            expected = advice(ROUTE, position.open_check.code, False, role, lang)
+            assert shown != advice(ROUTE, "S6.expertise", True, role, lang)
         assert shown == expected
 
 
@@ -333,8 +337,9 @@ def test_step_7_first_item_not_yes_is_open() -> None:
     assert position.state == "open" and position.open_check is not None
     assert position.open_check.code == "S7.hours"
     assert [i.code for i in position.checklist_missing] == ["S7.hours", "S7.backup"]
-    entering = advice(ROUTE, "S6.expertise", True, "directie", "en")
-    assert position.advice_for("directie", "en") == entering
+    # Other items are answered: the advice is about the open item, not the entering advice.
+    open_item = advice(ROUTE, "S7.hours", False, "directie", "en")
+    assert position.advice_for("directie", "en") == open_item
 
 
 @pytest.mark.parametrize(

@@ -277,7 +277,12 @@ def test_answering_changes_the_advice_and_keeps_the_note(client_for, world):
         **HTMX,
     )
     after = advice_shown(response.content)["directie"]
-    assert after == ROUTE.check("S7.mandates").no.advice.text("directie", "nl") != before
+    # Open in the checklist, the advice is already about the open item (never about an item
+    # that is answered); the "no" keeps it and blocks the route at that item.
+    mandates = ROUTE.check("S7.mandates").no.advice.text("directie", "nl")
+    assert before == mandates == after
+    assert b'data-state="open"' not in response.content
+    assert b'data-state="blocked"' in response.content
     answer = Answer.objects.filter(school=world.zuid).latest("answered_at")
     assert (answer.check_code, answer.value, answer.note) == (
         "S7.mandates", False, "Mandaten bespreken op het MT."

@@ -271,7 +271,10 @@ def test_my_tasks_shows_hours_mandates_and_back_ups(world, people, client_for):
     overview = response.context["overview"]
     assert overview.owned and overview.backing
     assert "mandaat" in body and "back-up" in body
-    assert f"van {overview.hours_available.normalize():f}".replace(".", ",") in body
+    from teamwerk.core.figures import plain_number
+
+    available = plain_number(overview.hours_available)
+    assert f'data-figure="person_hours_available" data-value="{available}"' in body
 
 
 def test_people_list_and_adding_a_person(world, client_for, year):
