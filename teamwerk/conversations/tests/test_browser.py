@@ -98,3 +98,50 @@ def test_the_lezer_reads_the_guide_on_a_phone_but_not_the_notes(browser_page, si
     assert "voor de deelnemers en de directie" in page.content()
     assert _no_sideways_scroll(page)
     screenshot(page, "conversations-8-lezer-detail-phone")
+
+
+def test_the_conversation_pages_pass_axe_on_a_phone(browser_page, live_server, sign_in):
+    """axe-core (WCAG 2.1 A and AA): no serious or critical violation on any page of the
+    module, for the directie (who sees every part) and the lezer (who sees the least)."""
+    from pathlib import Path
+
+    from teamwerk.conversations.models import Conversation
+
+    axe = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+    context = browser_page.context.browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, bypass_csp=True
+    )
+    page = context.new_page()
+    privacy = Conversation.objects.get(subject__startswith="Privacy")
+    pages = {
+        "directie.noord@scholengroep-demo.be": [
+            "/gesprekken/",
+            "/gesprekken/gids/",
+            "/gesprekken/gids/leraar/",
+            "/gesprekken/sleutelfiguren/",
+            "/gesprekken/nieuw/",
+            f"/gesprekken/{privacy.pk}/",
+            f"/gesprekken/{privacy.pk}/verslag/",
+        ],
+        "lezer@scholengroep-demo.be": ["/gesprekken/", f"/gesprekken/{privacy.pk}/"],
+    }
+    problems = []
+    for email, urls in pages.items():
+        sign_in(page, email)
+        for url in urls:
+            assert page.goto(url).status == 200, url
+            if url == "/gesprekken/sleutelfiguren/":
+                screenshot(page, "conversations-9-key-figures-phone")
+            if not _no_sideways_scroll(page):
+                problems.append(f"{email} {url}: wider than the phone")
+            page.add_script_tag(path=str(axe))
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
+                ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(
+                v => [v.id, v.impact, v.nodes.length])"""
+            )
+            problems += [
+                f"{email} {url}: {v}" for v in violations if v[1] in ("serious", "critical")
+            ]
+    context.close()
+    assert problems == []

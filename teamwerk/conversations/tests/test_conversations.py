@@ -461,3 +461,17 @@ def test_the_list_of_conversations_takes_as_many_queries_for_5_as_for_50(world, 
     five = count()
     add(45)
     assert count() == five
+
+
+def test_revoking_a_key_figure_is_audited_and_stays_in_the_directies_scope(world, client_for):
+    role = KeyFigureRole.objects.get(user=world.users["lezer_noord"], figure="hr")
+    # The directie of the sister school does not manage Lotte: 404, and the role stays.
+    client = client_for("directie_zuid")
+    url = reverse("conversations_key_figure_revoke", args=[role.pk])
+    assert client.post(url).status_code == 404
+    assert KeyFigureRole.objects.filter(pk=role.pk).exists()
+    assert client_for("directie_noord").post(url).status_code == 302
+    assert not KeyFigureRole.objects.filter(pk=role.pk).exists()
+    event = AuditEvent.objects.get(kind="keyfigure.revoked")
+    assert event.data == {"figure": "hr"} and event.actor == world.users["directie_noord"]
+    assert selectors.my_key_figures(world.users["lezer_noord"], world.organisation) == ["ibp"]
