@@ -305,6 +305,7 @@ class SearchProgress:
     objective: float | None = None
     bound: float | None = None
     last_progress: float = 0.0  # seconds since the deadline started: last solution or bound
+    last_bound: float = 0.0  # seconds since the deadline started: last better bound
 
     def gap(self) -> float | None:
         if self.objective is None or self.bound is None:
@@ -348,12 +349,13 @@ def _search(
     """``solver.solve`` with the trace; with a rule, a watcher stops the search when it says so."""
     if keep_searching is None:
         return solver.solve(model, _Trace(deadline, trace))
-    progress = SearchProgress(started=deadline.elapsed(), last_progress=deadline.elapsed())
+    now = deadline.elapsed()
+    progress = SearchProgress(started=now, last_progress=now, last_bound=now)
 
     def on_bound(bound: float) -> None:
         if progress.bound is None or bound != progress.bound:
             progress.bound = bound
-            progress.last_progress = deadline.elapsed()
+            progress.last_progress = progress.last_bound = deadline.elapsed()
 
     solver.best_bound_callback = on_bound
     done = threading.Event()

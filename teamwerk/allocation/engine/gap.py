@@ -419,6 +419,8 @@ def keep_searching_rule(search_until: float, has_start: bool) -> KeepSearching:
             # No solution of its own yet: go on, unless the start can be improved instead.
             return not has_start
         window = max(STALL_MIN_S, STALL_SHARE * (now - progress.started))
+        if now - progress.last_bound <= window:
+            return True  # still closing its bound: a proof may be near
         return gap <= CLOSE_GAP and now - progress.last_progress <= window
 
     return keep_searching
