@@ -391,6 +391,17 @@ def reminder_candidates(today: dt.date | None = None) -> QuerySet[Participation]
     )
 
 
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    return day
+
+
 def step8_evidence(school, *, review_months: int = 12) -> dict | None:
     """What the last evaluation round says for step 8 (S8.evaluated), as the fields of the
     route's ``Evidence`` (summary, items, items_label, hint); None without such a round.
@@ -416,6 +427,10 @@ def step8_evidence(school, *, review_months: int = 12) -> dict | None:
     if too_old:
         summary += " " + _("Dat is langer dan %(months)d maanden geleden.") % {
             "months": review_months
+        }
+    else:
+        summary += " " + _("Volgende ten laatste: %(next)s.") % {
+            "next": formats.date_format(_months_later(latest.ended_on, review_months), "j F Y")
         }
     if latest.dropped:
         summary += " " + ngettext(

@@ -412,7 +412,7 @@ def response_submit(*, token: str, data: dict, today: dt.date | None = None) -> 
     an earlier answer. Nothing about the person reaches the answer rows."""
     with transaction.atomic():
         participation = (
-            Participation.objects.select_for_update()
+            Participation.objects.select_for_update(of=("self",))
             .filter(token_hash=token_hash(token))
             .select_related("round")
             .first()
@@ -461,7 +461,7 @@ def reminder_send(*, participation: Participation, request=None, today=None) -> 
     is made (the old token is stored nowhere, so it cannot be sent again)."""
     with transaction.atomic():
         locked = (
-            Participation.objects.select_for_update()
+            Participation.objects.select_for_update(of=("self",))
             .select_related("round", "person", "person__user")
             .get(pk=participation.pk)
         )

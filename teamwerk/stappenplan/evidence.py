@@ -137,7 +137,7 @@ def evidence_for_school(user, school: School, state: RouteState) -> dict[str, Ev
             % {"count": open_gaps},
         )
         found["no_expertise_tasks"] = replace(gaps, progress=None)
-    found["last_evaluation"] = _evaluation_evidence(state)
+    found["last_evaluation"] = _evaluation_evidence(state, school)
     return found
 
 
@@ -222,7 +222,15 @@ def _planned_hours_evidence(school: School, items: list[PlannedTask]) -> Evidenc
 # --- the step plan itself -----------------------------------------------------------------
 
 
-def _evaluation_evidence(state: RouteState) -> Evidence:
+def _evaluation_evidence(state: RouteState, school: School | None = None) -> Evidence:
+    # The last evaluation round of the school (evaluation module), when there is one with
+    # results; otherwise the last "yes" to S8.evaluated.
+    if school is not None and apps.is_installed("teamwerk.evaluation"):
+        from teamwerk.evaluation.selectors import step8_evidence
+
+        found = step8_evidence(school, review_months=state.route.review_interval_months)
+        if found is not None:
+            return Evidence("last_evaluation", True, **found)
     stale = state.stale.get("S8.evaluated")
     if stale is not None and stale.value:
         when = _day(timezone.localdate(stale.answered_at))

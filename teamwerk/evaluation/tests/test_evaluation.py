@@ -478,6 +478,20 @@ def test_home_rounds_lists_the_open_round_for_tom(world):
     assert selectors.home_rounds(world.users["lezer_noord"], world.noord) == []
 
 
+def test_home_card_tag(world, rf):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = world.users["teamlid_noord"]
+    template = Template("{% load evaluation_tags %}{% evaluation_home_card %}")
+    html = template.render(Context({"request": request, "current_school": world.noord}))
+    assert "Tussentijdse evaluatie" in html and "Nu invullen" in html
+    request.user = world.users["lezer_noord"]
+    assert "data-home-evaluation" not in template.render(
+        Context({"request": request, "current_school": world.noord})
+    )
+
+
 def test_demo_rounds(world):
     noord = {r.title: r for r in Round.objects.filter(school=world.noord)}
     counts = sorted(r.responses.count() for r in noord.values() if r.is_closed())
