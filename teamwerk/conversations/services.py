@@ -227,6 +227,13 @@ def conversation_update(
         current.version += 1
         current._history_user = actor
         current.save()
+        if actor is not None:
+            # Participants the editor cannot choose (someone of the group added by the
+            # organisation-wide directie) are not on their form: they stay.
+            unseen = current.participants.exclude(
+                pk__in=selectors.participant_choices(actor, current.school).values("pk")
+            )
+            people = [*people, *unseen]
         current.participants.set(people)
         # Re-check after the write: the writer must still read what they wrote (a directie
         # removing every participant keeps it; an ICT coordinator who wrote it keeps it).

@@ -475,3 +475,40 @@ def test_revoking_a_key_figure_is_audited_and_stays_in_the_directies_scope(world
     event = AuditEvent.objects.get(kind="keyfigure.revoked")
     assert event.data == {"figure": "hr"} and event.actor == world.users["directie_noord"]
     assert selectors.my_key_figures(world.users["lezer_noord"], world.organisation) == ["ibp"]
+
+
+def test_an_editor_keeps_the_participants_they_cannot_see(world):
+    """The group directeur adds someone without a place in Campus Noord; the ICT coordinator
+    of Campus Noord, who cannot see that person, saves the record: the person stays."""
+    conversation = _privacy(world)
+    outside = (
+        Person.objects.filter(organisation=world.organisation)
+        .exclude(availabilities__school=world.noord)
+        .first()
+    )
+    people = [*conversation.participants.all(), outside]
+    conversation = services.conversation_update(
+        actor=world.users["directeur"],
+        conversation=conversation,
+        expected_version=conversation.version,
+        subject=conversation.subject,
+        held_on=conversation.held_on,
+        participants=people,
+    )
+    ict = world.users["ict_noord"]
+    assert not selectors.participant_choices(ict, world.noord).filter(pk=outside.pk).exists()
+    visible = list(
+        selectors.participant_choices(ict, world.noord).filter(
+            pk__in=conversation.participants.values("pk")
+        )
+    )
+    services.conversation_update(
+        actor=ict,
+        conversation=conversation,
+        expected_version=conversation.version,
+        subject=conversation.subject,
+        held_on=conversation.held_on,
+        participants=visible,
+        notes="Aangevuld door Ilse.",
+    )
+    assert conversation.participants.filter(pk=outside.pk).exists()
