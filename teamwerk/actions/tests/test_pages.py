@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from teamwerk.actions.models import Action, ActionSource, ActionStatus
 from teamwerk.actions.selectors import home_actions
@@ -216,3 +217,24 @@ def test_list_queries_do_not_grow_with_rows(world, client_for):
         assert len(response.context["items"]) >= extra
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_every_demo_action_page_opens(world, client_for):
+    client = client_for("directeur")
+    actions = list(Action.objects.filter(organisation=world.organisation))
+    assert len(actions) >= 15
+    assert {a.status for a in actions} == {"plan", "do", "check", "act"}
+    today = timezone.localdate()
+    assert sum(1 for a in actions if a.done_on is None and a.due and a.due < today) >= 3
+    for action in actions:
+        for name in ("actions_detail", "actions_edit"):
+            response = client.get(reverse(name, args=[action.pk]))
+            assert response.status_code == 200, (name, action.pk)
+            assert escape(action.title) in response.content.decode()
+
+
+def test_pages_in_english(world, client_for):
+    client = client_for("teamlid_noord")
+    client.post(reverse("set_language"), {"language": "en"})
+    html = client.get(reverse("actions_mine")).content.decode()
+    assert "My actions" in html and "Reminders by e-mail" in html
