@@ -84,3 +84,55 @@ def test_wishes_overview_on_a_phone(browser_page, sign_in):
     assert page.locator("h1").inner_text().startswith("Wie wil wat bijleren?")
     assert _no_sideways_scroll(page)
     screenshot(page, "actions-5-wishes")
+
+
+def test_the_action_pages_pass_axe_on_a_phone(browser_page, live_server, sign_in):
+    """axe-core (WCAG 2.1 A and AA): no serious or critical violation on any page of the
+    module, for the ICT coordinator (who sees every part) and the teamlid (the owner)."""
+    from pathlib import Path
+
+    from teamwerk.actions.models import Action
+
+    axe = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+    context = browser_page.context.browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    own = Action.objects.filter(
+        owner__user__email="teamlid.noord@scholengroep-demo.be", done_on__isnull=True
+    ).first()
+    pages = {
+        "ict.noord@scholengroep-demo.be": [
+            "/acties/",
+            "/acties/?te_laat=1",
+            "/acties/groep/",
+            "/acties/mijn/",
+            "/acties/nieuw/",
+            "/acties/professionalisering/",
+            f"/acties/{own.pk}/",
+            f"/acties/{own.pk}/bewerken/",
+        ],
+        "teamlid.noord@scholengroep-demo.be": ["/acties/mijn/", f"/acties/{own.pk}/"],
+    }
+    problems = []
+    for email, urls in pages.items():
+        sign_in(page, email)
+        for url in urls:
+            assert page.goto(url).status == 200, url
+            if not _no_sideways_scroll(page):
+                problems.append(f"{email} {url}: wider than the phone")
+            page.add_script_tag(path=str(axe))
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
+                ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(
+                v => [v.id, v.impact, v.nodes.length,
+                      v.nodes.slice(0, 2).map(n => n.target.join(' '))])"""
+            )
+            problems += [
+                f"{email} {url}: {v}" for v in violations if v[1] in ("serious", "critical")
+            ]
+        if email.startswith("teamlid"):
+            screenshot(page, "actions-6-owner-detail-phone")
+    context.close()
+    assert problems == []

@@ -238,3 +238,18 @@ def test_pages_in_english(world, client_for):
     client.post(reverse("set_language"), {"language": "en"})
     html = client.get(reverse("actions_mine")).content.decode()
     assert "My actions" in html and "Reminders by e-mail" in html
+
+
+def test_home_card_renders_my_overdue_actions_first(world, rf):
+    from django.template.loader import render_to_string
+
+    tom = world.users["teamlid_noord"]
+    card = home_actions(tom, world.noord)
+    html = render_to_string("actions/_home_card.html", {"actions": card})
+    first = card["items"][0]
+    assert escape(first.title) in html and "te laat" in html
+    assert html.index(escape(first.title)) < html.index(escape(card["items"][-1].title)) or (
+        len(card["items"]) == 1
+    )
+    nobody = home_actions(world.users["lezer_noord"], world.noord)
+    assert "geen open acties" in render_to_string("actions/_home_card.html", {"actions": nobody})
