@@ -42,6 +42,7 @@ class RoundForm(forms.Form):
         ]
         self.fields["set_key"].choices = _set_choices()
         today = timezone.localdate()
+        self.fields["closes_on"].initial = today + dt.timedelta(days=14)
         self.fields["closes_on"].widget.attrs.update(
             {
                 "min": today.isoformat(),

@@ -2,7 +2,8 @@
 coordinator reads the results; a teamlid answers from the home page on a phone.
 
 Screenshots (test-artifacts/): evaluation-1-answer, evaluation-2-thanks, evaluation-3-results,
-evaluation-4-results-phone, evaluation-5-trend, evaluation-6-home-phone.
+evaluation-4-results-phone, evaluation-5-trend, evaluation-6-home-phone,
+evaluation-7-new-round-phone, evaluation-8-questions-phone.
 """
 
 from __future__ import annotations
@@ -107,6 +108,19 @@ def test_three_people_answer_and_the_coordinator_sees_the_results(
     assert "Gedaald sinds de vorige ronde" in page.locator("[data-dropped]").inner_text()
     assert _serious_axe_violations(page) == []
     screenshot(page, "evaluation-5-trend")
+    # Starting a round and the school's questions, on a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/evaluatie/nieuw/")
+    assert _no_sideways_scroll(page)
+    assert _serious_axe_violations(page) == []
+    screenshot(page, "evaluation-7-new-round-phone")
+    page.goto("/evaluatie/vragen/")
+    page.locator("[data-code=load_hours] button").click()
+    page.wait_for_load_state()
+    assert "verborgen" in page.locator("[data-code=load_hours]").inner_text()
+    assert _no_sideways_scroll(page)
+    assert _serious_axe_violations(page) == []
+    screenshot(page, "evaluation-8-questions-phone")
 
 
 def test_a_teamlid_answers_from_the_home_page_on_a_phone(browser_page, sign_in):

@@ -557,3 +557,101 @@ def test_people_without_an_account_get_one_reminder_with_a_new_link(
     # The reminder carries a new link; the first one no longer opens the round.
     assert services.participation_for_token(tokens[without[0].pk]) is None
     assert "/evaluatie/antwoord/" in mail.outbox[0].body
+
+
+# ------------------------------------------------------------------------- exports
+
+
+def test_a_persons_data_export_holds_that_they_were_asked_but_not_what_they_answered(world):
+    from teamwerk.privacy.selectors import person_data
+
+    people = _noord_team(world, 3)
+    new_round, tokens = _new_round(world, people)
+    for person in people:
+        services.response_submit(
+            token=tokens[person.pk], data=_answers(new_round, 2, "Een opmerking van mij")
+        )
+    sections = {s.label: s for s in person_data(people[0])}
+    assert "evaluation.participation" in sections
+    assert not {"evaluation.response", "evaluation.answer"} & set(sections)
+    assert "Een opmerking van mij" not in str([s.rows for s in sections.values()])
+
+
+def test_the_organisation_archive_keeps_answers_apart_from_people(world):
+    import io
+    import json
+    import zipfile
+
+    from teamwerk.privacy.archive import organisation_export
+
+    buffer = io.BytesIO()
+    organisation_export(organisation=world.organisation, target=buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        responses = [
+            json.loads(line)
+            for line in archive.read("data/evaluation.response.jsonl").decode().splitlines()
+        ]
+        answers = [
+            json.loads(line)
+            for line in archive.read("data/evaluation.answer.jsonl").decode().splitlines()
+        ]
+    assert len(responses) == 6 + 8 + 2 + 2
+    assert all(set(row) == {"id", "round_id", "key", "group"} for row in responses)
+    assert all(set(row) == {"id", "response_id", "question_id", "value", "text"} for row in answers)
+
+
+def test_a_group_round_is_run_by_the_organisation_wide_directie(world, client_for):
+    people = _noord_team(world, 2) + list(
+        Person.objects.filter(availabilities__school=world.zuid).distinct()[:1]
+    )
+    client = client_for("directeur")
+    response = client.post(
+        reverse("evaluation_round_create") + "?groep=1",
+        {
+            "title": "Evaluatie van de groepstaken",
+            "set_key": "pulse",
+            "closes_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+            "people": [str(p.pk) for p in people],
+        },
+    )
+    assert response.status_code == 302
+    group_round = Round.objects.get(title="Evaluatie van de groepstaken")
+    assert group_round.school is None and group_round.participations.count() == 3
+    page = client.get(reverse("evaluation_index") + "?groep=1").content.decode()
+    assert "Evaluatie van de groepstaken" in page
+    # A school's directie may not start one for the group.
+    refused = client_for("directie_noord").post(
+        reverse("evaluation_round_create") + "?groep=1",
+        {"title": "Niet van mij", "set_key": "pulse", "people": [str(people[0].pk)]},
+    )
+    assert refused.status_code == 403
+
+
+def test_the_answer_page_in_english(world, client):
+    people = _noord_team(world, 1)
+    new_round, tokens = _new_round(world, people)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("evaluation_answer", kwargs={"token": tokens[people[0].pk]}))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Cooperation within the ICT team runs smoothly." in body
+    assert "Your answers are stored anonymously" in body
+    assert "strongly agree" in body
+
+
+def test_close_and_reopen_a_round(world, client_for):
+    client = client_for("directie_noord")
+    open_round = _open(world)
+    url = reverse("evaluation_round_status", kwargs={"pk": open_round.pk})
+    client.post(url, {"to": "closed"})
+    open_round.refresh_from_db()
+    assert open_round.is_closed() and open_round.closed_on == timezone.localdate()
+    # The teamlid now sees the result of the closed round (count only: 2 answers).
+    page = client_for("teamlid_noord").get(
+        reverse("evaluation_results", kwargs={"pk": open_round.pk})
+    )
+    assert page.status_code == 200 and "data-withheld" in page.content.decode()
+    later = timezone.localdate() + dt.timedelta(days=5)
+    client_for("directie_noord").post(url, {"to": "open", "closes_on": later.isoformat()})
+    open_round.refresh_from_db()
+    assert open_round.is_open() and open_round.closes_on == later
