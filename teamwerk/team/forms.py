@@ -72,6 +72,13 @@ class PersonForm(BootstrapFormMixin, forms.Form):
     active = forms.BooleanField(label=_("Actief in het team"), required=False, initial=True)
     version = version_field()
 
+    def __init__(self, *args, terms: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if terms:  # the region's word for the teaching qualification
+            self.fields["pedagogically_qualified"].label = _("Heeft een %(qualification)s") % {
+                "qualification": terms["qualification"]
+            }
+
 
 class AssignmentForm(BootstrapFormMixin, forms.Form):
     """Hours, mandate and period of one assignment; ``version`` guards against overwriting."""
@@ -262,6 +269,15 @@ class DomainRow:
     wish: forms.BoundField
     current: Competence | None
     tasks: list
+
+    @property
+    def task_errors(self) -> bool:
+        """An error inside the "per taak" part: it opens, so the error is never hidden."""
+        return any(t.expertise.errors or t.motivation.errors for t in self.tasks)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.expertise.errors or self.motivation.errors or self.task_errors)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 from functools import wraps
 from io import BytesIO
 
@@ -458,6 +459,9 @@ def task_detail(request, pk: int):
         editable=editable,
         planning_url=PLANNING_URL,
     )
+    undo = request.session.get(OWNER_UNDO_KEY)
+    if editable and undo and undo.get("task") == planned_task.pk:
+        context["owner_undo"] = undo
     if user_can(request.user, Action.VIEW_SENSITIVE, school=school):
         context["candidates"] = selectors.task_candidates(request.user, planned_task, people, held)
     if editable:
@@ -502,8 +506,21 @@ def task_set_owner(request, pk: int):
         messages.error(request, _form_errors(form))
         return redirect("team_task", pk)
     data = form.cleaned_data
+    current = (
+        Assignment.objects.filter(planned_task=planned_task, role=AssignmentRole.OWNER)
+        .select_related("person")
+        .first()
+    )
+    replacing = current is not None and current.person_id != data["person"].pk
+    if replacing and request.POST.get("confirm") != "1":
+        # Nothing silent: replacing a trekker first shows both people side by side.
+        return render(
+            request,
+            "team/owner_confirm.html",
+            _owner_comparison(request, planned_task, current, data["person"]),
+        )
     try:
-        services.assignment_set_owner(
+        assignment = services.assignment_set_owner(
             actor=request.user,
             planned_task=planned_task,
             person=data["person"],
@@ -523,7 +540,75 @@ def task_set_owner(request, pk: int):
         messages.success(
             request, _("%(name)s is nu trekker van deze taak.") % {"name": data["person"].full_name}
         )
+        if replacing:
+            # One step back is offered on the task page: the previous trekker with their
+            # hours, mandate and period, as they were.
+            request.session[OWNER_UNDO_KEY] = {
+                "task": planned_task.pk,
+                "name": current.person.full_name,
+                "fields": {
+                    "owner-person": current.person_id,
+                    "owner-hours": str(current.hours),
+                    "owner-mandate": current.mandate,
+                    "owner-mandate_budget": ""
+                    if current.mandate_budget is None
+                    else str(current.mandate_budget),
+                    "owner-mandate_note": current.mandate_note,
+                    "owner-starts_on": current.starts_on.isoformat(),
+                    "owner-ends_on": current.ends_on.isoformat() if current.ends_on else "",
+                    "owner-version": assignment.version,
+                    "confirm": "1",
+                },
+            }
     return redirect("team_task", pk)
+
+
+OWNER_UNDO_KEY = "team_owner_undo"
+
+
+def _owner_comparison(request, planned_task, current, new_person) -> dict:
+    """Both people of a trekker change: their knowledge of the task (for who may read
+    ratings) and their hours at this school."""
+    school = planned_task.school
+    school_year = planned_task.plan.school_year
+    hours = {
+        p.pk: p
+        for p in selectors.people_for_school(request.user, school, school_year)
+        if p.pk in (current.person_id, new_person.pk)
+    }
+    sensitive = user_can(request.user, Action.VIEW_SENSITIVE, school=school)
+    skills = (
+        selectors.SkillMap.readable(request.user, [current.person_id, new_person.pk])
+        if sensitive
+        else None
+    )
+    task = planned_task.task
+    task_hours = selectors.task_hours(planned_task)
+
+    def side(person, *, gains: bool):
+        annotated = hours.get(person.pk)
+        used = annotated.hours_used if annotated else Decimal("0")
+        available = annotated.hours_available if annotated else Decimal("0")
+        after = used + task_hours if gains else max(Decimal("0"), used - current.hours)
+        return {
+            "person": person,
+            "skill": skills.for_task(person.pk, task.pk, task.domain_id) if skills else None,
+            "used": used,
+            "available": available,
+            "after": after,
+            "over_after": after > available,
+        }
+
+    return _base(
+        school,
+        school_year,
+        planned_task=planned_task,
+        before=side(current.person, gains=False),
+        after=side(new_person, gains=True),
+        sensitive=sensitive,
+        task_hours=task_hours,
+        posted=[(k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"],
+    )
 
 
 @login_required

@@ -24,8 +24,9 @@ def test_sign_in_switch_language_and_school(browser_page, sign_in):
 
     sign_in(page, "directeur@scholengroep-demo.be")
     assert page.locator("h1").inner_text().startswith("Welkom")
-    cards = page.locator("main .card .card h4")
-    assert sorted(cards.all_inner_texts()) == [
+    # The group director sees every school side by side.
+    schools = page.locator("#schools-table tbody th a")
+    assert sorted(schools.all_inner_texts()) == [
         "Basisschool De Linde",
         "Campus Noord",
         "Campus Zuid",
@@ -36,7 +37,7 @@ def test_sign_in_switch_language_and_school(browser_page, sign_in):
     with page.expect_navigation():
         page.select_option("#school-switch", label="Campus Zuid")
     assert page.locator("#school-switch option:checked").inner_text().startswith("Campus Zuid")
-    assert page.locator(".card.border-primary h4").inner_text() == "Campus Zuid"
+    assert page.locator("#schools-table tr.table-primary th a").inner_text() == "Campus Zuid"
 
     # The language switch.
     with page.expect_navigation():

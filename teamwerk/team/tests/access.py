@@ -67,7 +67,12 @@ def _agreement(world):
 
 
 def _owner_data(world):
-    return {"owner-person": _noord_only_person(world).pk, "owner-mandate": "executes"}
+    # confirm=1: the replacement was confirmed (without it an editor first sees both people).
+    return {
+        "owner-person": _noord_only_person(world).pk,
+        "owner-mandate": "executes",
+        "confirm": "1",
+    }
 
 
 def _backup_data(world):
