@@ -113,6 +113,8 @@ def actions_due(*, start: dt.date, end: dt.date, user=None) -> Iterable[Due]:
 def agreement_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable[Due]:
     """Agreements of the ICT team whose review date comes: the person responsible, or when
     nobody is (or they have no account), the school's directie and ICT coordinators."""
+    from django.db.models import Q
+
     from teamwerk.team.models import Agreement
     from teamwerk.tenancy.models import Membership
     from teamwerk.tenancy.roles import Role
@@ -120,6 +122,12 @@ def agreement_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable[Du
     rows = Agreement.objects.filter(review_on__gte=start, review_on__lte=end).select_related(
         "responsible__user", "school"
     )
+    if user is not None:
+        # One person's calendar: only agreements they watch, or of schools they lead.
+        led = Membership.objects.filter(user=user, role__in=[Role.DIRECTIE, Role.ICT]).values(
+            "school_id"
+        )
+        rows = rows.filter(Q(responsible__user=user) | Q(school_id__in=led))
     leaders: dict[int, list] = {}
     for agreement in rows:
         recipients = _users_of([agreement.responsible])

@@ -99,3 +99,23 @@ def test_feed_of_a_deactivated_account_is_closed(world, client):
     lezer.is_active = False
     lezer.save()
     assert client.get(_feed_url(token)).status_code == 404
+
+
+def test_agreement_reviews_are_in_the_calendar_of_who_watches_them(world, client):
+    from teamwerk.team.models import Agreement
+
+    tom = world.users["teamlid_noord"]
+    agreement = Agreement.objects.filter(school=world.noord).first()
+    review = timezone.localdate() + dt.timedelta(days=30)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        review_on=review, agreed_on=timezone.localdate(), responsible=Person.objects.get(user=tom)
+    )
+    events = icalendar.Calendar.from_ical(
+        client.get(_feed_url(calendar_token_renew(user=tom))).content
+    ).walk("VEVENT")
+    uids = {str(e["UID"]): e for e in events}
+    assert uids[f"agreement.review-{agreement.pk}@teamwerk"]["DTSTART"].dt == review
+    lezer_events = icalendar.Calendar.from_ical(
+        client.get(_feed_url(calendar_token_renew(user=world.users["lezer_noord"]))).content
+    ).walk("VEVENT")
+    assert f"agreement.review-{agreement.pk}@teamwerk" not in {str(e["UID"]) for e in lezer_events}
