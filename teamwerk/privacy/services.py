@@ -18,7 +18,13 @@ from teamwerk.team.models import Person
 
 from .models import RETENTION, RetentionSettings, retention_for
 from .register import KEEP, PERSON, USER, erasure_of
-from .registry import is_historical, label_of, organisation_path
+from .registry import (
+    is_historical,
+    label_of,
+    organisation_models,
+    organisation_path,
+    organisation_rows,
+)
 from .selectors import erasure_blockers
 
 ERASED_FIRST_NAME = "verwijderde"
@@ -109,7 +115,11 @@ def person_erase(*, actor, person: Person, today: dt.date | None = None) -> dict
         if user is not None:
             _erase_account(user=user, organisation=organisation, removed=removed)
 
-        # 4. The audit log keeps the events, not the content about the person.
+        # 4. Data the system wrote (proposal results, snapshots) loses the name; a document
+        #    recorded as signed is kept as it was signed.
+        removed["json (anonymised)"] = _scrub_json(organisation, old_names)
+
+        # 5. The audit log keeps the events, not the content about the person.
         about = Q(data__person=pk)
         for text in old_names:
             about |= Q(target__icontains=text)
@@ -127,6 +137,47 @@ def person_erase(*, actor, person: Person, today: dt.date | None = None) -> dict
             data={"person": pk},
         )
     return {k: v for k, v in removed.items() if v}
+
+
+KEPT_AS_SIGNED = {"documents.recordeddocument"}
+
+
+def _replace(value, names: set[str]):
+    if isinstance(value, str):
+        for name in names:
+            value = value.replace(name, ERASED_NAME)
+        return value
+    if isinstance(value, list):
+        return [_replace(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace(item, names) for key, item in value.items()}
+    return value
+
+
+def _scrub_json(organisation, names: set[str]) -> int:
+    """Replace the person's name and address in every JSON column of the organisation."""
+    if not names:
+        return 0
+    changed = 0
+    for item in organisation_models():
+        if item.label in KEPT_AS_SIGNED or (
+            is_historical(item.model) and label_of(item.model.instance_type) in KEPT_AS_SIGNED
+        ):
+            continue
+        json_fields = [
+            f for f in item.model._meta.concrete_fields if isinstance(f, models.JSONField)
+        ]
+        for json_field in json_fields:
+            mentions = Q()
+            for name in names:
+                mentions |= Q(**{f"{json_field.attname}__icontains": name})
+            rows = organisation_rows(item, organisation.pk).filter(mentions)
+            for pk, value in rows.values_list("pk", json_field.attname):
+                item.model._base_manager.filter(pk=pk).update(
+                    **{json_field.attname: _replace(value, names)}
+                )
+                changed += 1
+    return changed
 
 
 def _erase_account(*, user, organisation, removed: Counter) -> None:

@@ -149,6 +149,16 @@ def test_erasure_removes_the_person_everywhere_history_included(world, client_fo
         target=old_name,
         data={"person": tom.pk},
     )
+    from teamwerk.allocation.models import ProposalRun
+    from teamwerk.tenancy.selectors import current_school_year
+
+    run = ProposalRun.objects.create(
+        organisation=world.organisation,
+        school=world.noord,
+        school_year=current_school_year(world.organisation),
+        status="done",
+        result={"people": [{"id": tom.pk, "name": old_name}], "notes": [f"{old_name} neemt over"]},
+    )
     assignments = Assignment.objects.filter(person=tom).count()
     assert assignments > 0
     _free(tom)
@@ -181,6 +191,11 @@ def test_erasure_removes_the_person_everywhere_history_included(world, client_fo
     # The audit log keeps the events, not the name.
     assert AuditEvent.objects.filter(kind="ratings.viewed", data__person=tom.pk).exists()
     assert not AuditEvent.objects.filter(target__icontains=old_name).exists()
+    run.refresh_from_db()
+    assert run.result == {
+        "people": [{"id": tom.pk, "name": ERASED_NAME}],
+        "notes": [f"{ERASED_NAME} neemt over"],
+    }
     erased = AuditEvent.objects.get(kind="privacy.person_erased")
     assert erased.actor == world.users["directie_noord"] and erased.target == ERASED_NAME
     # Nowhere in the organisation's tables (history included) is the old name or address left,
