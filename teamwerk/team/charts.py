@@ -69,8 +69,11 @@ def _num(value) -> str:
 
 
 def _frame(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> SafeString:
+    # A picture with links in it is a group of links, not one image (an image's parts cannot
+    # be reached by keyboard or screen reader).
+    role = "group" if any("<a " in part for part in body) else "img"
     return mark_safe(  # noqa: S308 - every text below went through escape()
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="tw-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tw-chart" role="{role}" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
@@ -85,10 +88,11 @@ def _track(y: int) -> str:
     return f'<rect x="0" y="{y + 20}" width="{WIDTH}" height="{BAR_HEIGHT}" rx="3" fill="{TRACK}"/>'
 
 
-def _link(href: str, inner: str, label: str) -> str:
+def _link(href: str, inner: str) -> str:
+    """A bar that opens its list; the link is named by the label and value it shows."""
     if not href:
         return inner
-    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{inner}</a>'
+    return f'<a href="{escape(href)}">{inner}</a>'
 
 
 def share_chart(
@@ -111,7 +115,7 @@ def share_chart(
             + f'<rect x="0" y="{y + 20}" width="{round(WIDTH * share, 1)}" height="{BAR_HEIGHT}" '
             f'rx="3" fill="{colour}"/>'
         )
-        body.append(_link(bar.href, f"<g>{inner}</g>", f"{bar.label}: {value}"))
+        body.append(_link(bar.href, f"<g>{inner}</g>"))
     return _frame(chart_id, title, desc, max(len(bars), 1) * ROW, body)
 
 
@@ -133,7 +137,7 @@ def value_chart(chart_id: str, title: str, desc: str, bars: list[ValueBar]) -> S
             + f'<rect x="0" y="{y + 20}" width="{round(width, 1)}" height="{BAR_HEIGHT}" rx="3" '
             f'fill="{colour}"/>'
         )
-        body.append(_link(bar.href, f"<g>{inner}</g>", f"{bar.label}: {text}"))
+        body.append(_link(bar.href, f"<g>{inner}</g>"))
     return _frame(chart_id, title, desc, max(len(bars), 1) * ROW, body)
 
 
@@ -166,7 +170,7 @@ def load_chart(
             f'<rect x="0" y="{y + 24}" width="{round(float(used / top) * WIDTH, 1)}" '
             f'height="{BAR_HEIGHT - 8}" rx="2" fill="{colour}"/>'
         )
-        body.append(_link(bar.href, f"<g>{inner}</g>", f"{bar.label}: {text}"))
+        body.append(_link(bar.href, f"<g>{inner}</g>"))
     return _frame(chart_id, title, desc, max(len(bars), 1) * ROW, body)
 
 

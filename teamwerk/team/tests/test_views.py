@@ -315,7 +315,7 @@ def test_the_half_done_school_shows_real_warnings(world, client_for):
     assert figures.no_owner and figures.over_hours and figures.single_knowledge_count
     assert figures.no_expertise
     body = response.content.decode()
-    assert 'role="img"' in body and '<title id="chart-coverage-title">' in body
+    assert 'role="group"' in body and '<title id="chart-coverage-title">' in body
     assert f"{figures.with_owner} van {figures.task_count}" in body
     over = figures.over_hours[0]
     assert f"{over.person.full_name}" in body and "te veel" in body
