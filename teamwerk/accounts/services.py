@@ -363,3 +363,13 @@ def user_deactivate(*, actor, user, organisation) -> User:
         )
         sessions_end(user=user)
         return user
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Remember the language the user chose (``settings.LANGUAGES``); True when it changed."""
+    if language not in dict(settings.LANGUAGES) or language == user.language:
+        return False
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True
