@@ -1,7 +1,7 @@
 """In the browser on a phone (390 px): the ICT coordinator creates an action for a
 colleague, filters the list, and the colleague marks it done from Mijn acties.
 
-Screenshots (test-artifacts/): actions-1-form, actions-2-filtered, actions-3-mine,
+Screenshots (test-artifacts/): actions-0-school-desktop (1300 px), actions-1-form, actions-2-filtered, actions-3-mine,
 actions-4-done, actions-5-wishes.
 """
 
@@ -29,6 +29,10 @@ def test_create_filter_and_mark_done_on_a_phone(browser_page, sign_in):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "ict.noord@scholengroep-demo.be")
 
+    page.set_viewport_size({"width": 1300, "height": 900})
+    page.goto("/acties/")
+    screenshot(page, "actions-0-school-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/acties/")
     assert _no_sideways_scroll(page)
     page.get_by_role("link", name="Nieuwe actie").click()
