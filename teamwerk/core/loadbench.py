@@ -74,7 +74,7 @@ class ProductionServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.env = production_env(database_url, **(env or {}))
-        self.log_path = log_path or PROJECT_DIR / "var" / "bench-gunicorn.log"
+        self.log_path = log_path or PROJECT_DIR / "var" / f"gunicorn-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> ProductionServer:
@@ -141,7 +141,7 @@ class HttpClient:
 
     def _connection(self) -> http.client.HTTPConnection:
         if self._conn is None:
-            self._conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            self._conn = http.client.HTTPConnection(self.host, self.port, timeout=600)
         return self._conn
 
     def request(self, method: str, path: str, body: dict | None = None, headers=None):

@@ -25,10 +25,12 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     manifest_strict = False
 
     def stored_name(self, name):
-        hashed = super().stored_name(name)
-        if hashed == name and self.hashed_files and name not in self.hashed_files:
+        try:
+            return super().stored_name(name)
+        except ValueError:
+            # Not in the manifest and not in STATIC_ROOT: collected before the file existed.
             logger.error("static file missing from the manifest", extra={"file": name})
-        return hashed
+            return name
 
 
 def manifest_problem() -> str | None:

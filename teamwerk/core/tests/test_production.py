@@ -85,18 +85,39 @@ def static_root(tmp_path_factory):
     return data_dir
 
 
+@pytest.fixture
+def production_hashers(settings):
+    """The server checks passwords with the production hashers (Argon2), not the tests' fast
+    one: accounts made in these tests get real hashes."""
+    import teamwerk.settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
+    return settings
+
+
+def _set_passwords(emails, password: str) -> None:
+    from teamwerk.accounts.models import User
+
+    for user in User.objects.filter(email__in=list(emails)):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+
+
 def _test_database_url() -> str:
     url = urlsplit(os.environ["DATABASE_URL"])
     return url._replace(path="/" + connection.settings_dict["NAME"]).geturl()
 
 
-def test_the_production_server_serves_every_page_and_static_file_to_every_role(static_root):
+def test_the_production_server_serves_every_page_and_static_file_to_every_role(
+    static_root, production_hashers
+):
     from teamwerk.tenancy.demo import DEMO_ACCOUNTS_HELP, DEMO_PASSWORD
 
     # The session's demo is there for the first transactional test; seed it when a test
     # before this one emptied the database.
     call_command("load_catalogue", verbosity=0)
     call_command("seed_demo", if_empty=True, verbosity=0)
+    _set_passwords([email for email, _what in DEMO_ACCOUNTS_HELP], DEMO_PASSWORD)
     failures: list[str] = []
     all_statics: set[str] = set()
     walked = 0
@@ -139,3 +160,25 @@ def test_without_collected_static_files_the_server_refuses_to_start(tmp_path):
         ),
     ):
         pass
+
+
+def test_bench_load_measures_the_key_pages_against_gunicorn(
+    static_root, production_hashers, monkeypatch, tmp_path, capsys
+):
+    import json
+
+    from teamwerk.core.groupseed import seed_group
+
+    call_command("load_catalogue", verbosity=0)
+    seed_group(schools=2, big_school_tasks=80)
+    monkeypatch.setenv("DATABASE_URL", _test_database_url())
+    monkeypatch.setenv("DATA_DIR", str(static_root))
+    results = tmp_path / "bench.json"
+    call_command("bench_load", users=3, rounds=1, workers=1, json=str(results), label="ci")
+    out = capsys.readouterr().out
+    assert "p95 ×health" in out
+    rows = json.loads(results.read_text())["ci"]["rows"]
+    pages = {row["page"] for row in rows}
+    assert {"health", "home", "matrix (80 people)", "assistant result"} <= pages
+    assert {"group task overview", "group team page", "group route", "route"} <= pages
+    assert all(row["errors"] == 0 and row["p95_ms"] > 0 for row in rows)

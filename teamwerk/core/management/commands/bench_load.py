@@ -93,4 +93,4 @@ class Command(BaseCommand):
         loadbench.save(result, Path(json), label)
         self.stdout.write(f"saved as {label!r} in {json}")
         if any(row["errors"] for row in result.rows()):
-            raise CommandError("some pages answered with an error; see var/bench-gunicorn.log")
+            raise CommandError(f"some pages answered with an error; see {server.log_path}")
