@@ -433,12 +433,20 @@ def plan_bulk_update(request, pk: int):
         if changed == 0:
             text = _("Niets aangepast: die taken stonden al zo.")
     else:
-        text = " ".join(" ".join(errors) for errors in form.errors.values())
+        # Nothing silent: each message says which field it is about.
+        text = " ".join(
+            " ".join(errors)
+            if name == "__all__"
+            else f"{form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        )
     if not request.htmx:
         (messages.success if changed is not None else messages.error)(request, text)
         return redirect(reverse("plan_detail", kwargs={"pk": plan.pk}))
     context = _plan_context(request, plan, filter_data=request.POST)
     context.update({"bulk_message": text, "bulk_ok": changed is not None})
+    if changed is None:  # the ticked tasks stay ticked, to correct and send again
+        context["ticked"] = {int(i) for i in request.POST.getlist("items") if i.isdigit()}
     return render(
         request,
         "planning/_table_response.html",

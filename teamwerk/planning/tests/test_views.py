@@ -409,3 +409,19 @@ def test_deciding_group_level_moves_the_task_to_the_group_plan(
 def test_group_view_is_for_the_organisation_wide_roles(client_for):
     for key in ("directie_noord", "ict_noord", "teamlid_noord"):
         assert client_for(key).get(reverse("plan_group_overview")).status_code == 404
+
+
+def test_bulk_says_which_field_is_missing_and_keeps_the_ticked_tasks(client_for, zuid_plan):
+    first = zuid_plan.items.order_by("task__domain__order", "task__code")
+    ticked = list(first[:2])
+    response = client_for("directie_zuid").post(
+        reverse("plan_bulk_update", kwargs={"pk": zuid_plan.pk}),
+        {"scope": "selected", "items": [i.pk for i in ticked], "action": ""},
+        **HTMX,
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Zet: " in html  # the field the message is about
+    for item in ticked:
+        assert f'value="{item.pk}" form="bulk-form" checked' in html
+    assert f'value="{first[2].pk}" form="bulk-form" checked' not in html
