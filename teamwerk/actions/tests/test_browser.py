@@ -1,8 +1,9 @@
 """In the browser on a phone (390 px): the ICT coordinator creates an action for a
 colleague, filters the list, and the colleague marks it done from Mijn acties.
 
-Screenshots (test-artifacts/): actions-0-school-desktop (1300 px), actions-1-form, actions-2-filtered, actions-3-mine,
-actions-4-done, actions-5-wishes.
+Screenshots (test-artifacts/): actions-0-school-desktop (1300 px), actions-1-form,
+actions-2-filtered, actions-3-mine, actions-4-done, actions-5-wishes,
+actions-6-owner-detail-phone.
 """
 
 from __future__ import annotations
