@@ -86,7 +86,7 @@ class RecordForm(ConversationForm):
         required=False,
         max_length=NOTES_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Alleen de deelnemers en de directie lezen dit."),
+        help_text=_("Alleen de deelnemers, wie het vastlegde en de directie lezen dit."),
     )
     recorded = forms.BooleanField(label=_("Het gesprek heeft plaatsgevonden"), required=False)
     version = version_field()
