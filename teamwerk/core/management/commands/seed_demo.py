@@ -58,6 +58,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{GROUP_NAME} accounts (password: {DEMO_PASSWORD}):")
                 for email, what in GROUP_ACCOUNTS_HELP:
                     self.stdout.write(f"  {email:42} {what}")
+        if schools and group_only:
+            return
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, what in DEMO_ACCOUNTS_HELP:
             self.stdout.write(f"  {email:42} {what}")
