@@ -44,8 +44,13 @@ class CatalogueFilterForm(BootstrapFormMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, terms: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if terms:  # the region's word for the teaching qualification
+            self.fields["flags"].choices = [
+                (code, terms["needs_qualification"] if code == "pedagogical" else label)
+                for code, label in FLAG_CHOICES
+            ]
         self.fields["domain"].choices = [("", _("Alle domeinen"))] + [
             (d.code, d.name) for d in Domain.objects.all()
         ]
@@ -112,8 +117,10 @@ class OwnTaskForm(BootstrapFormMixin, forms.ModelForm):
             "description_en": _("Omschrijving in het Engels"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, terms: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if terms:  # the region's word for the teaching qualification
+            self.fields["needs_pedagogical_qualification"].label = terms["needs_qualification"]
         self.fields["domain"].label_from_instance = lambda domain: domain.name
         self.fields["profiles"].label_from_instance = lambda profile: profile.name
         self.fields["profiles"].widget.attrs["class"] = "form-check-input"

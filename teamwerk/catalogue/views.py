@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from teamwerk.core.versions import ConcurrentChange, differences, with_version
 from teamwerk.tenancy.selectors import current_school_year
+from teamwerk.tenancy.terms import terms_of as _terms
 
 from . import selectors, services
 from .forms import CatalogueFilterForm, OwnTaskForm
@@ -22,7 +23,7 @@ from .models import Task
 @require_GET
 def catalogue_index(request):
     organisation = request.organisation
-    form = CatalogueFilterForm(request.GET)
+    form = CatalogueFilterForm(request.GET, terms=_terms(request))
     filters = form.filters()
     tasks = filters.apply(selectors.catalogue_tasks(request.user, organisation)).order_by(
         "domain__order", "code"
@@ -108,7 +109,7 @@ def _own_task_organisation(request):
 @require_http_methods(["GET", "POST"])
 def catalogue_task_create(request):
     organisation = _own_task_organisation(request)
-    form = OwnTaskForm(request.POST or None)
+    form = OwnTaskForm(request.POST or None, terms=_terms(request))
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_create_own(
@@ -143,7 +144,7 @@ def catalogue_task_edit(request, pk: int):
     if not selectors.can_change_own_task(request.user, task):
         raise PermissionDenied  # another school's own task: it reads it, but does not change it
     task = selectors.own_task_get(request.user, pk, organisation)
-    form = OwnTaskForm(request.POST or None, instance=task)
+    form = OwnTaskForm(request.POST or None, instance=task, terms=_terms(request))
     conflict, stored = None, []
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -156,7 +157,9 @@ def catalogue_task_edit(request, pk: int):
         except ConcurrentChange as change:
             # Keep the user's input, now based on the stored version; show what differs.
             conflict, current = change, change.current
-            form = OwnTaskForm(with_version(request.POST, current.version), instance=current)
+            form = OwnTaskForm(
+                with_version(request.POST, current.version), instance=current, terms=_terms(request)
+            )
             form.is_valid()
             stored = differences(
                 form,

@@ -24,14 +24,15 @@ class CellLabels:
     not_qualified: str
 
     @classmethod
-    def current(cls) -> CellLabels:
+    def current(cls, terms: dict | None = None) -> CellLabels:
+        """The labels in the active language; ``terms``: the organisation's regional words."""
         return cls(
             # Translators: one letter in a matrix cell for "trekker" (owner of a task).
             owner=_("T"),
             # Translators: one letter in a matrix cell for "back-up".
             backup=_("B"),
             none=_("geen rol"),
-            not_qualified=_("niet pedagogisch bekwaam"),
+            not_qualified=str(terms["not_qualified"]) if terms else _("niet pedagogisch bekwaam"),
         )
 
 

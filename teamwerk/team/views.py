@@ -27,6 +27,7 @@ from teamwerk.core.versions import differences, with_version
 from teamwerk.tenancy.models import School
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import current_school_year, has_group_view, user_can
+from teamwerk.tenancy.terms import terms_of as _terms
 
 from . import charts, selectors, services
 from .forms import (
@@ -305,7 +306,7 @@ def matrix(request, school, school_year):
     problems_only = request.GET.get("problemen") == "1"
     data = selectors.distribution_matrix(request.user, school, school_year, everyone=everyone)
     editable = selectors.may_edit(request.user, school)
-    labels = CellLabels.current()
+    labels = CellLabels.current(_terms(request))
     columns = columns_for(data.people)
     groups = []
     for group in data.groups:
@@ -424,7 +425,8 @@ def _row_refresh(request, planned_task, school_year) -> dict:
             )
         }
         people = [by_pk[pk] for pk in wanted if pk in by_pk]
-    cells = row_cells(row, columns_for(people), skills, editable=True, labels=CellLabels.current())
+    labels = CellLabels.current(_terms(request))
+    cells = row_cells(row, columns_for(people), skills, editable=True, labels=labels)
     return {"oob_row": row, "oob_cells": cells, "oob_people": people}
 
 
@@ -801,7 +803,7 @@ def people_copy_year(request, school, school_year):
 @school_page
 def person_create(request, school, school_year):
     _require_edit(request.user, school)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, terms=_terms(request))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
@@ -876,7 +878,7 @@ def person_edit(request, pk: int):
         "hours_available": availability.hours_available if availability else 0,
         "version": person.version,
     }
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST or None, initial=initial, terms=_terms(request))
     conflict, stored = None, []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -899,7 +901,7 @@ def person_edit(request, pk: int):
             availability = Availability.objects.filter(
                 person=current, school=school, school_year=school_year
             ).first()
-            form = PersonForm(with_version(request.POST, current.version))
+            form = PersonForm(with_version(request.POST, current.version), terms=_terms(request))
             form.is_valid()
             stored = differences(
                 form,

@@ -92,6 +92,14 @@ class OrganisationSettingsForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         hours = self.fields["hours_per_fte"]
+        # The region's words: "uren per voltijdse opdracht" or "uren per fte (normjaartaak)".
+        terms = self.instance.terms
+        hours.label = _("%(label)s (per jaar)") % {
+            "label": str(terms["hours_per_fte_label"]).capitalize()
+        }
+        hours.help_text = _("Gebruikelijk in deze regio: %(hours)s uur.") % {
+            "hours": terms["hours_per_fte"]
+        }
         hours.min_value, hours.max_value = HOURS_PER_FTE_MIN, HOURS_PER_FTE_MAX
         hours.widget.attrs.update(min=HOURS_PER_FTE_MIN, max=HOURS_PER_FTE_MAX)
         hours.error_messages.update(

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from .querysets import TenantQuerySet
 from .roles import Role
+from .terms import REGION_TERMS, terms_for  # noqa: F401 - the regions' words live in terms.py
 
 # Bounds of the numbers of an organisation, checked by the form, the model and the database.
 HOURS_PER_FTE_MIN = 1000
@@ -37,27 +38,6 @@ class SchoolLevel(models.TextChoices):
     SPECIAL = "buitengewoon", _("Buitengewoon / speciaal onderwijs")
     ADULT = "volwassenen", _("Volwassenenonderwijs")
     OTHER = "ander", _("Ander")
-
-
-# What the two regions call the same things; the interface picks the right word.
-REGION_TERMS = {
-    Region.FLANDERS: {
-        "school_number": _("Instellingsnummer"),
-        "teacher": _("leraar"),
-        "teachers": _("leraren"),
-        "organisation": _("scholengroep"),
-        "board": _("Schoolbestuur"),
-        "hours_per_fte": 1600,
-    },
-    Region.NETHERLANDS: {
-        "school_number": _("BRIN-nummer"),
-        "teacher": _("docent"),
-        "teachers": _("docenten"),
-        "organisation": _("bestuur"),
-        "board": _("Bestuur"),
-        "hours_per_fte": 1659,
-    },
-}
 
 
 class Organisation(models.Model):
@@ -109,7 +89,7 @@ class Organisation(models.Model):
 
     @property
     def terms(self) -> dict:
-        return REGION_TERMS.get(self.region, REGION_TERMS[Region.FLANDERS])
+        return terms_for(self.region)
 
 
 class SchoolQuerySet(TenantQuerySet):

@@ -1,0 +1,68 @@
+"""The words that differ between Flanders and the Netherlands, in one lookup.
+
+``organisation.terms`` gives the organisation's region's words, and templates read them as
+``{{ terms.<name> }}`` (the ``tenancy`` context processor). The route, the catalogue, the
+documents and the interface take a differing word from here, never write it themselves;
+``teamwerk/core/tests/test_regional_words.py`` reads every page of a Dutch and a Flemish
+organisation for the other region's words.
+
+Keys are the values of ``Region`` (``tenancy.models``), which imports this table.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+FLANDERS = "BE-VL"
+NETHERLANDS = "NL"
+
+REGION_TERMS = {
+    FLANDERS: {
+        "school_number": _("Instellingsnummer"),
+        "teacher": _("leraar"),
+        "teachers": _("leraren"),
+        "organisation": _("scholengroep"),
+        "board": _("Schoolbestuur"),
+        "advisory_service": _("pedagogische begeleidingsdienst"),
+        "national_programme": _("Digisprong"),
+        "fte": _("voltijdse opdracht"),
+        "hours_per_fte_label": _("uren per voltijdse opdracht"),
+        # One flag, one vocabulary: the proof that someone may teach.
+        "qualification": _("bewijs van pedagogische bekwaamheid"),
+        "qualification_short": _("pedagogische bekwaamheid"),
+        "qualified": _("pedagogisch bekwaam"),
+        "not_qualified": _("niet pedagogisch bekwaam"),
+        "needs_qualification": _("vraagt een bewijs van pedagogische bekwaamheid"),
+        "no_qualification_needed": _("geen bewijs van pedagogische bekwaamheid nodig"),
+        "hours_per_fte": 1600,
+    },
+    NETHERLANDS: {
+        "school_number": _("BRIN-nummer"),
+        "teacher": _("docent"),
+        "teachers": _("docenten"),
+        "organisation": _("bestuur"),
+        "board": _("Bestuur"),
+        "advisory_service": _("onderwijsadviesbureau"),
+        "national_programme": _("Kennisnet"),
+        "fte": _("fte"),
+        "hours_per_fte_label": _("uren per fte (normjaartaak)"),
+        "qualification": _("lesbevoegdheid"),
+        "qualification_short": _("lesbevoegdheid"),
+        "qualified": _("bevoegd"),
+        "not_qualified": _("niet bevoegd"),
+        "needs_qualification": _("vraagt een lesbevoegdheid"),
+        "no_qualification_needed": _("geen lesbevoegdheid nodig"),
+        "hours_per_fte": 1659,
+    },
+}
+
+
+def terms_for(region: str | None) -> dict:
+    """The words of a region; Flanders' when the region is unknown."""
+    return REGION_TERMS.get(region or FLANDERS, REGION_TERMS[FLANDERS])
+
+
+def terms_of(request) -> dict:
+    """The words of the request's organisation (the current school's), or none."""
+    organisation = getattr(request, "organisation", None)
+    return organisation.terms if organisation is not None else {}
