@@ -72,6 +72,11 @@ def detail_urls(organisation, *, ratings: bool) -> list[str]:
         urls.append(_url("conversations_edit", conversation.pk))
     for code in figure_codes():
         urls.append(_url("conversations_figure", code))
+    from teamwerk.evaluation.models import Round
+
+    for evaluation_round in Round.objects.filter(organisation=organisation):
+        urls.append(_url("evaluation_round", evaluation_round.pk))
+        urls.append(_url("evaluation_results", evaluation_round.pk))
     return [u for u in dict.fromkeys(urls) if u]
 
 
