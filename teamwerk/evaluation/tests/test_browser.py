@@ -110,6 +110,10 @@ def test_three_people_answer_and_the_coordinator_sees_the_results(
     screenshot(page, "evaluation-5-trend")
     # Starting a round and the school's questions, on a phone.
     page.set_viewport_size({"width": 390, "height": 844})
+    for url in ("/evaluatie/", f"/evaluatie/ronde/{new_round.pk}/"):
+        page.goto(url)
+        assert _no_sideways_scroll(page), url
+        assert _serious_axe_violations(page) == [], url
     page.goto("/evaluatie/nieuw/")
     assert _no_sideways_scroll(page)
     assert _serious_axe_violations(page) == []
