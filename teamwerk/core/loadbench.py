@@ -91,6 +91,8 @@ class ProductionServer:
                 f"127.0.0.1:{self.port}",
                 "--access-logfile",
                 "-",
+                "--timeout",
+                "60",  # as make serve: a busy machine must not kill a slow page at 30 s
             ],
             cwd=PROJECT_DIR,
             env=self.env,

@@ -29,7 +29,11 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
             return super().stored_name(name)
         except ValueError:
             # Not in the manifest and not in STATIC_ROOT: collected before the file existed.
-            logger.error("static file missing from the manifest", extra={"file": name})
+            # (WhiteNoise's scan at start-up asks for files it may skip: only log in a request.)
+            from teamwerk.core.observability import current_request_id
+
+            if current_request_id() is not None:
+                logger.error("static file missing from the manifest", extra={"file": name})
             return name
 
 

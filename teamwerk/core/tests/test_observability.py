@@ -94,6 +94,15 @@ def test_a_static_file_added_after_collectstatic_does_not_break_the_page(tmp_pat
     (tmp_path / "a.123456789abc.css").write_text("body{}")
     storage = StaticFilesStorage(location=str(tmp_path), base_url="/static/")
     assert storage.url("a.css") == "/static/a.123456789abc.css"
+    from teamwerk.core.observability import request_id_var
+
+    # WhiteNoise's scan at start-up (no request) stays quiet; a page that names it logs it.
     with caplog.at_level(logging.ERROR, logger="teamwerk.core.staticfiles"):
         assert storage.url("team/new.js") == "/static/team/new.js"
+        assert caplog.text == ""
+        token = request_id_var.set("req-0000000001")
+        try:
+            assert storage.url("team/new.js") == "/static/team/new.js"
+        finally:
+            request_id_var.reset(token)
     assert "missing from the manifest" in caplog.text
