@@ -21,6 +21,8 @@ from .models import Participation, RoundStatus
 
 # Like the actions' reminders: from this many days before the closing date.
 LEAD_DAYS = 3
+# The kind of the reminder registry's items (not an audit kind).
+REMINDER_KIND = "evaluation.round"
 
 
 def open_rounds(*, start: dt.date, end: dt.date, user=None) -> Iterable:
@@ -44,7 +46,7 @@ def open_rounds(*, start: dt.date, end: dt.date, user=None) -> Iterable:
     for pk, users in by_round.items():
         round_ = rounds[pk]
         yield Due(
-            kind="evaluation.round",
+            kind=REMINDER_KIND,
             ref=str(pk),
             date=round_.closes_on,
             recipients=tuple(users),
