@@ -270,6 +270,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Teamwerk <noreply@teamwerk.invalid>")
+# The public address for links in mails the worker sends (reminders, evaluation links) and in
+# the calendar feed: the worker has no request to take it from.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {
     "default": {
