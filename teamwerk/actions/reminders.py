@@ -9,7 +9,7 @@ reminder job). Register a source once, e.g. in ``AppConfig.ready()``::
 
     def open_rounds(*, start, end, user=None):
         for round in ...:
-            yield Due(kind="evaluation.round", ref=str(round.pk), date=round.closes_on,
+            yield Due(kind=ROUND_KIND, ref=str(round.pk), date=round.closes_on,
                       recipients=[...users who have not answered...],
                       subject=_("Evaluatie sluit: %(name)s") % ..., url=f"/evaluatie/{round.pk}/")
 
@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 # The first reminder goes this many days before the date.
 LEAD_DAYS = 3
+# Reminder kinds (not audit kinds): the key of a due item in ReminderSent.
+AGREEMENT_REVIEW_KIND = "agreement.review"
 # A job that did not run for a while still sends a missed overdue reminder up to this old.
 OVERDUE_WINDOW_DAYS = 14
 
@@ -147,7 +149,7 @@ def agreement_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable[Du
                 continue
             recipients = [user]
         yield Due(
-            kind="agreement.review",
+            kind=AGREEMENT_REVIEW_KIND,
             ref=str(agreement.pk),
             date=agreement.review_on,
             recipients=tuple(recipients),
