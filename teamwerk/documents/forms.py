@@ -92,6 +92,10 @@ class VacancyForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.organisation_id:  # the region's word for the size of the post
+            self.fields["fte"].label = str(
+                self.instance.organisation.terms["post_size_label"]
+            ).capitalize()
         for name in ("context", "role", "profile_text", "tasks_text", "how_to_apply"):
             self.fields[name].max_length = TEXT_LIMIT
             self.fields[name].validators.append(MaxLengthValidator(TEXT_LIMIT))

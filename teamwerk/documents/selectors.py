@@ -713,8 +713,12 @@ def vacancy_document(vacancy) -> VacancyDocument:
         return [line for line in text.splitlines() if line.strip()] or ["—"]
 
     terms = [
-        _("Omvang: %(fte)s FTE (%(hours)s uur per schooljaar)")
-        % {"fte": hours_text(vacancy.fte), "hours": vacancy.hours_per_year},
+        _("%(label)s: %(fte)s (%(hours)s uur per schooljaar)")
+        % {
+            "label": str(vacancy.organisation.terms["post_size_label"]).capitalize(),
+            "fte": hours_text(vacancy.fte),
+            "hours": vacancy.hours_per_year,
+        },
         _("Duur: %(value)s") % {"value": vacancy.duration or "—"},
         _("Aanwezigheid: %(value)s") % {"value": vacancy.presence or "—"},
         _("Start: %(value)s") % {"value": vacancy.start or "—"},

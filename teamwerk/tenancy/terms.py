@@ -27,6 +27,7 @@ REGION_TERMS = {
         "national_programme": _("Digisprong"),
         "fte": _("voltijdse opdracht"),
         "hours_per_fte_label": _("uren per voltijdse opdracht"),
+        "post_size_label": _("omvang (deel van een voltijdse opdracht)"),
         # One flag, one vocabulary: the proof that someone may teach.
         "qualification": _("bewijs van pedagogische bekwaamheid"),
         "qualification_short": _("pedagogische bekwaamheid"),
@@ -46,6 +47,7 @@ REGION_TERMS = {
         "national_programme": _("Kennisnet"),
         "fte": _("fte"),
         "hours_per_fte_label": _("uren per fte (normjaartaak)"),
+        "post_size_label": _("omvang (fte)"),
         "qualification": _("lesbevoegdheid"),
         "qualification_short": _("lesbevoegdheid"),
         "qualified": _("bevoegd"),
