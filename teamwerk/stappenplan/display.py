@@ -43,6 +43,13 @@ MODULE_LINKS = {
     "group": ("stappenplan_group", gettext_lazy("Naar het groepsoverzicht")),
     "evaluation": ("evaluation_index", gettext_lazy("Naar de evaluatierondes")),
 }
+# Step 8's advice asks to record actions and to talk things through: those modules too.
+MODULE_MORE_LINKS = {
+    "evaluation": (
+        ("actions_list", gettext_lazy("Naar de acties")),
+        ("conversations_index", gettext_lazy("Naar de gesprekken")),
+    ),
+}
 # Where the data behind an evidence key lives.
 EVIDENCE_LINKS = {
     "plan_decided_share": ("plan_index", gettext_lazy("Open het takenoverzicht")),
@@ -69,6 +76,12 @@ def module_link(module: str | None, *, group_view: bool = False) -> tuple[str, s
     if module not in MODULE_LINKS or (module == "group" and not group_view):
         return None
     return _link(*MODULE_LINKS[module])
+
+
+def more_module_links(module: str | None) -> list[tuple[str, str]]:
+    """Further (url, label) pairs for a step's work, e.g. the actions of step 8."""
+    links = (_link(*spec) for spec in MODULE_MORE_LINKS.get(module or "", ()))
+    return [link for link in links if link]
 
 
 def evidence_link(key: str | None) -> tuple[str, str] | None:
@@ -328,6 +341,10 @@ class RouteDisplay:
     @property
     def module_link(self) -> tuple[str, str] | None:
         return module_link(self.position.next_step.module, group_view=self.group_view)
+
+    @property
+    def more_module_links(self) -> list[tuple[str, str]]:
+        return more_module_links(self.position.next_step.module)
 
     @property
     def checklist_step(self) -> StepView | None:

@@ -17,7 +17,7 @@ from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import has_group_view, user_can
 
 from . import pdf, selectors, services
-from .display import GroupDisplay, RouteDisplay, module_link, person
+from .display import GroupDisplay, RouteDisplay, module_link, more_module_links, person
 from .evidence import evidence_for_school
 from .forms import AnswerForm
 from .route import default_route
@@ -114,6 +114,7 @@ def _step_context(request, school, number: int, *, form: AnswerForm | None = Non
         "step": step_view,
         "guidance": display.guidance_for_step(step),
         "module_link": module_link(step.module, group_view=group_view),
+        "more_module_links": more_module_links(step.module),
         "timeline": display.timeline(selectors.timeline(journey, codes=codes)),
         "form": form,
         "form_code": form.data.get("check_code") if form is not None else None,

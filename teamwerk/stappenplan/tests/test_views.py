@@ -594,3 +594,13 @@ def test_the_group_answer_on_an_old_page_is_refused(world):
     assert "Iemand anders heeft deze vraag intussen beantwoord" in page_text(stale.content)
     journey = services.journey_ensure(organisation=world.organisation)
     assert services.current_answer(journey, "S4.pooling").value is False
+
+
+def test_step_8_links_to_the_rounds_the_actions_and_the_conversations(world, client_for):
+    client = client_for("directie_noord")
+    url = reverse("stappenplan_step", kwargs={"school_id": world.noord.pk, "number": 8})
+    html = client.get(url).content.decode()
+    for name in ("evaluation_index", "actions_list", "conversations_index"):
+        target = reverse(name)
+        assert f'href="{target}"' in html, f"step 8 does not link to {name}"
+        assert client.get(target).status_code == 200
