@@ -34,6 +34,10 @@ WHO_MANAGERS = _("directie van de school en beheerders van de organisatie")
 WHO_AUDIT = _("beheerders van de organisatie (auditlog)")
 WHO_SELF = _("alleen de persoon zelf (en de server)")
 WHO_LEADERS = _("directie en ICT-coördinator van de school; beheerders van de organisatie")
+# A conversation's record: the rule of conversations.selectors.may_read_record.
+WHO_CONVERSATION = _(
+    "de deelnemers, wie het verslag schreef en de directie; anderen zien alleen onderwerp en datum"
+)
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,7 @@ REGISTER: dict[str, Entry] = {
         fields=("created_by", "key_figures", "questions", "topics", "preparation", "notes"),
         not_personal=("subject", "status"),
         purpose=_("Gesprekken voorbereiden en verslaan."),
-        who=WHO_LEADERS,
+        who=WHO_CONVERSATION,
         retention="",
         retention_text=SCHOOL_YEARS,
         erasure=KEEP,
@@ -279,7 +283,7 @@ REGISTER: dict[str, Entry] = {
     "conversations.conversation_participants": Entry(
         fields=("person",),
         purpose=_("Wie aan een gesprek deelnam."),
-        who=WHO_LEADERS,
+        who=WHO_CONVERSATION,
         retention="",
         retention_text=SCHOOL_YEARS,
         erasure=KEEP,
@@ -287,7 +291,7 @@ REGISTER: dict[str, Entry] = {
     "conversations.conversationagreement": Entry(
         fields=("owner", "text"),
         purpose=_("Afspraken uit een gesprek en wie ze opvolgt."),
-        who=WHO_LEADERS,
+        who=WHO_CONVERSATION,
         retention="",
         retention_text=SCHOOL_YEARS,
         erasure=KEEP,
