@@ -18,6 +18,7 @@ from teamwerk.team.selectors import ratings_shown_from_result
 from teamwerk.tenancy.models import Organisation, School
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import user_can
+from teamwerk.tenancy.terms import fill_terms
 
 from .models import ProposalRun, RunKind, RunStatus
 from .services import drops_without_replacement, may_run
@@ -255,7 +256,8 @@ def proposal_page(user, run: ProposalRun, *, show_all: bool = False) -> Proposal
         row = TaskRow(
             id=entry["id"],
             code=entry["code"],
-            title=entry["title_en"] if english else entry["title_nl"],
+            # Catalogue titles name regional words as placeholders ({Teachers}).
+            title=fill_terms(entry["title_en"] if english else entry["title_nl"]),
             hours=entry["hours"],
             needs_qualification=entry["needs_qualification"],
             current_owner=name(current["owner"]),

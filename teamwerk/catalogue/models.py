@@ -70,6 +70,15 @@ class Profile(models.Model):
     def description(self) -> str:
         return localized(self, "description")
 
+    @property
+    def competence_texts(self) -> list[str]:
+        """The competences in the active language, with the region's words filled in."""
+        from teamwerk.core.i18n import current_language
+        from teamwerk.tenancy.terms import fill_terms
+
+        language = current_language()
+        return [fill_terms(c.get(language) or c.get("nl", "")) for c in self.competences or []]
+
 
 class TaskQuerySet(TenantQuerySet):
     def for_user(self, user, action: str = Action.VIEW):

@@ -10,7 +10,11 @@ def current_language() -> str:
 
 
 def localized(obj, field: str) -> str:
-    """obj.<field>_<lang>, falling back to Dutch when the English text is empty."""
+    """obj.<field>_<lang>, falling back to Dutch when the English text is empty, with the
+    region's words filled in for its placeholders."""
+    from teamwerk.tenancy.terms import fill_terms
+
     language = current_language()
     value = getattr(obj, f"{field}_{language}", "") or ""
-    return value or getattr(obj, f"{field}_nl", "") or ""
+    # Content files write the words that differ by region as placeholders ({teachers}).
+    return fill_terms(value or getattr(obj, f"{field}_nl", "") or "")

@@ -15,6 +15,7 @@ from teamwerk.catalogue.models import Domain, Level, Task
 from teamwerk.core.figures import counts_for_team, task_hours
 from teamwerk.tenancy.models import Organisation, School, SchoolYear
 from teamwerk.tenancy.roles import Action
+from teamwerk.tenancy.terms import fill_terms
 
 from .models import Horizon, PendingImport, PlannedTask, Sourcing, TaskPlan
 from .services import can_edit_plan
@@ -226,7 +227,8 @@ class PlanFilters:
         if self.level and item.level != self.level:
             return False
         if self.q:
-            haystack = " ".join((task.code, task.title_nl, task.title_en, item.notes)).casefold()
+            titles = fill_terms(f"{task.title_nl} {task.title_en}")  # {teachers} → the word
+            haystack = " ".join((task.code, titles, item.notes)).casefold()
             if not all(word in haystack for word in self.q.casefold().split()):
                 return False
         return True

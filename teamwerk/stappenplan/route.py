@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -78,6 +78,20 @@ def _check_role(role: str) -> None:
 # --- content model ------------------------------------------------------------------------
 
 
+def _no_terms(text: str, lang: str) -> str:
+    return text
+
+
+# Fills the regional placeholders ({the_group}, {the_advisory_service}, …) of a text; the
+# stappenplan app sets it to ``tenancy.terms.fill_terms`` so this module stays free of Django.
+_fill_terms: Callable[[str, str], str] = _no_terms
+
+
+def set_term_filler(filler: Callable[[str, str], str]) -> None:
+    global _fill_terms
+    _fill_terms = filler
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """A text in Dutch and English."""
@@ -87,7 +101,7 @@ class Text:
 
     def get(self, lang: str) -> str:
         _check_lang(lang)
-        return self.nl if lang == "nl" else self.en
+        return _fill_terms(self.nl if lang == "nl" else self.en, lang)
 
 
 @dataclass(frozen=True, slots=True)

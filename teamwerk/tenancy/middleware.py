@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .selectors import schools_for_user
+from .terms import activate_region, deactivate_region
 
 SESSION_KEY = "current_school_id"
 
@@ -28,4 +29,10 @@ class CurrentSchoolMiddleware:
                 from .selectors import organisations_for_user
 
                 request.organisation = organisations_for_user(user).first()
-        return self.get_response(request)
+        # The content files' placeholders ({teachers}, {the_group}) take this region's words.
+        region = request.organisation.region if request.organisation is not None else None
+        token = activate_region(region)
+        try:
+            return self.get_response(request)
+        finally:
+            deactivate_region(token)

@@ -44,22 +44,11 @@ DUTCH_ONLY = (
 )
 
 
-# Not yet regional, and named here so nothing else slips in: the content files were written
-# for Flanders (catalogue.toml: task and profile texts; route.toml: the step plan's advice),
-# the people import's column name is a file format, and the organisation settings list every
-# kind of organisation (the region is chosen on the same form).
+# Not yet regional, and named here so nothing else slips in: the people import's column name
+# is a file format, and the organisation settings list every kind of organisation (the region
+# is chosen on the same form). The content files (catalogue.toml, route.toml) write these
+# words as placeholders filled from the organisation's terms.
 NOT_YET_REGIONAL = [
-    (
-        r"^/catalogus/(rolprofielen/)?$",
-        {"bewijs van pedagogische bekwaamheid", "leraar", "leraren", "scholengroep"},
-    ),
-    (r"^/takenoverzicht/groep/$", {"leraren"}),
-    (r"^/team/(verdeling|overzicht/zonder-trekker)/$", {"leraren"}),
-    (
-        r"^/stappenplan/$",
-        {"Digisprong", "begeleidingsdienst", "pedagogische begeleidingsdienst", "scholengroep"},
-    ),
-    (r"^/stappenplan/(groep|\d+/stap/\d+)/$", {"scholengroep"}),
     (r"^/team/mensen/importeren/$", {"pedagogisch bekwaam"}),
     (r"^/organisatie/instellingen/$", {"scholengroep"}),
 ]

@@ -27,6 +27,7 @@ from teamwerk.stappenplan.route import (
     load_route,
     next_review,
 )
+from teamwerk.tenancy.terms import NETHERLANDS, activate_region, deactivate_region
 
 ROUTE = load_route()
 ROLES = REQUIRED_ROLES  # directie, ict
@@ -249,8 +250,8 @@ def test_unanswered_journey_starts_at_step_1() -> None:
     ("code", "step", "directie", "ict"),
     [
         ("S1.awareness", 1, ("strategisch", "strategic"), ("kerntaken", "core tasks")),
-        ("S2.vision", 2, ("begeleidingsdienst", "guidance service"), ("kerntaken", "core tasks")),
-        ("S3.policy_plan", 3, ("beleidsplanner", "policy planner"), ("beleidstaken", "policy")),
+        ("S2.vision", 2, ("begeleidingsdienst", "support service"), ("kerntaken", "core tasks")),
+        ("S3.policy_plan", 3, ("kader voor het beleid", "framework"), ("beleidstaken", "policy")),
     ],
 )
 def test_steps_1_to_3_no_stays(
@@ -275,6 +276,22 @@ def test_step_2_and_3_advice_mentions_the_school_group() -> None:
         assert "school group" in advice(ROUTE, code, False, "directie", "en")
     assert "Digisprong" in advice(ROUTE, "S3.policy_plan", False, "directie", "en")
     assert "technical core tasks" in advice(ROUTE, "S3.policy_plan", False, "ict", "en")
+
+
+def test_a_dutch_board_reads_its_own_bodies_in_the_advice() -> None:
+    token = activate_region(NETHERLANDS)
+    try:
+        nl = advice(ROUTE, "S3.policy_plan", False, "directie", "nl")
+        en = advice(ROUTE, "S3.policy_plan", False, "directie", "en")
+        question = ROUTE.check("S4.pooling").question.get("nl")
+    finally:
+        deactivate_region(token)
+    assert "samen met het bestuur" in nl and "een onderwijsadviesbureau" in nl
+    assert "Kennisnet" in nl
+    for word in ("scholengroep", "begeleidingsdienst", "Digisprong"):
+        assert word not in nl and word not in question
+    assert "op het niveau van het bestuur" in question
+    assert "together with the board" in en and "Kennisnet" in en
 
 
 @pytest.mark.parametrize(
