@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from teamwerk.accounts.services import audit_log
 from teamwerk.tenancy.models import School, SchoolYear
+from teamwerk.tenancy.terms import activate_region, deactivate_region
 
 from . import render, selectors
 from .models import (
@@ -366,6 +367,8 @@ def bundle_execute(*, bundle_id: int) -> DocumentBundle | None:
         bundle.started_at = timezone.now()
         bundle.progress = 2
         bundle.save(update_fields=["status", "started_at", "progress"])
+    # The worker has no request: the school's region fills the catalogue's placeholders.
+    region = activate_region(bundle.school.organisation.region)
     try:
         with translation.override(bundle.language or "nl"):
             _bundle_make(bundle)
@@ -377,6 +380,8 @@ def bundle_execute(*, bundle_id: int) -> DocumentBundle | None:
             progress=100,
             message=_("Het bestand kon niet gemaakt worden. Vraag het opnieuw aan."),
         )
+    finally:
+        deactivate_region(region)
     bundle.refresh_from_db()
     return bundle
 
