@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teamwerk.core.forms import service_errors_to_form
 from teamwerk.core.sensitive import make_no_store
 from teamwerk.core.versions import ConcurrentChange, differences
 from teamwerk.tenancy.selectors import current_school_year
@@ -25,14 +26,6 @@ from .forms import ActionForm, FilterForm, ProgressForm
 from .models import Action, ActionSource, ActionStatus
 
 CALENDAR_SESSION_KEY = "actions_calendar_token"
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _list_context(request, rows, *, title, create_url, may_create, scope_label):
@@ -160,7 +153,7 @@ def _create(request, *, school, organisation, back):
                 user=request.user, organisation=organisation, school=school, **form.values()
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("De actie is bewaard."))
             return redirect("actions_detail", action.pk)
@@ -262,7 +255,7 @@ def edit(request, pk: int):
                 post["version"] = str(current.version)
                 form.data = post
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("De actie is bewaard."))
             return redirect("actions_detail", action.pk)

@@ -12,20 +12,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teamwerk.core.forms import service_errors_to_form
 from teamwerk.core.versions import ConcurrentChange, with_version
 from teamwerk.core.versions import differences as version_differences
 
 from . import selectors, services
 from .content import guide_for
 from .forms import AgreementForm, ConversationForm, KeyFigureForm, RecordForm
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _action_url(action_id) -> str:
@@ -133,7 +126,7 @@ def key_figures(request):
                 figure=form.cleaned_data["figure"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("De sleutelfiguur is toegekend."))
             return redirect("conversations_key_figures")
@@ -190,7 +183,7 @@ def conversation_create(request):
                 actor=request.user, school=school, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("Het gesprek is voorbereid."))
             return redirect("conversations_detail", conversation.pk)
@@ -297,7 +290,7 @@ def conversation_edit(request, pk: int):
             form.is_valid()
             differences = version_differences(form, stored)
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("Het verslag is bewaard."))
             return redirect("conversations_detail", conversation.pk)

@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teamwerk.core.forms import service_errors_to_form
 from teamwerk.core.http import no_store
 from teamwerk.core.i18n import current_language
 from teamwerk.core.sensitive import mark_sensitive
@@ -22,14 +23,6 @@ from .charts import Series, trend_chart
 from .content import default_content
 from .forms import ActionFromResultForm, CustomQuestionForm, ReopenForm, RoundForm
 from .models import MIN_ANSWERS, CustomQuestion, QuestionKind
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, items in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, items)
-    else:
-        form.add_error(None, error)
 
 
 def _group_request(request) -> bool:
@@ -98,7 +91,7 @@ def round_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(
                 request,

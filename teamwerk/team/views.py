@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from teamwerk.accounts.services import audit_log
 from teamwerk.catalogue.models import Domain, Profile
 from teamwerk.core.figures import MEANINGS
+from teamwerk.core.forms import service_errors_to_form
 from teamwerk.core.http import no_store
 from teamwerk.core.versions import differences, with_version
 from teamwerk.tenancy.models import School
@@ -815,21 +816,13 @@ def person_create(request, school, school_year):
                 **{k: v for k, v in form.cleaned_data.items() if k != "version"},
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(
                 request, _("%(name)s staat in de teamlijst.") % {"name": person.full_name}
             )
             return redirect("team_person", person.pk)
     return render(request, "team/person_form.html", _base(school, school_year, form=form))
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -918,7 +911,7 @@ def person_edit(request, pk: int):
                 },
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("Bewaard."))
             return redirect("team_person", person.pk)
@@ -1262,7 +1255,7 @@ def agreement_create(request, school, school_year):
                 actor=request.user, school=school, school_year=school_year, **form.values()
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("De afspraak is bewaard."))
             return redirect("team_agreements")
@@ -1310,7 +1303,7 @@ def agreement_edit(request, pk: int):
                 post["version"] = theirs.version
                 form.data = post
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("De afspraak is bewaard."))
             return redirect("team_agreements")
