@@ -312,7 +312,7 @@ def matrix(request, school, school_year):
     groups = []
     for group in data.groups:
         rows = [
-            (row, row_cells(row, columns, data.skills, editable=editable, labels=labels))
+            (row, row_cells(row, columns, data.skills, labels=labels))
             for row in group.rows
             if not problems_only or row.owner_id is None or not row.backup_ids
         ]
@@ -427,7 +427,7 @@ def _row_refresh(request, planned_task, school_year) -> dict:
         }
         people = [by_pk[pk] for pk in wanted if pk in by_pk]
     labels = CellLabels.current(_terms(request))
-    cells = row_cells(row, columns_for(people), skills, editable=True, labels=labels)
+    cells = row_cells(row, columns_for(people), skills, labels=labels)
     return {"oob_row": row, "oob_cells": cells, "oob_people": people}
 
 
