@@ -370,6 +370,16 @@ class GroupTaskRow:
     def hours(self) -> Decimal:
         return sum((run.hours or ZERO for run in self.runs), ZERO)
 
+    not_running: list[School] = field(default_factory=list)  # the group's schools without it
+
+    @property
+    def handed_to_group(self) -> list[School]:
+        return [run.school for run in self.runs if run.handed_to_group]
+
+    @property
+    def later(self) -> list[School]:
+        return [run.school for run in self.runs if run.horizon == Horizon.LATER]
+
     @property
     def at_group_level(self) -> bool:
         item = self.group_item
@@ -500,6 +510,9 @@ def group_overview(organisation: Organisation, school_year: SchoolYear) -> Group
     for row in rows.values():
         running = sum(1 for run in row.runs if not run.handed_to_group)
         row.reasons = _reasons(row.task, running, len(row.asking))
+        row.runs.sort(key=lambda run: run.school.name)
+        with_it = {run.school.pk for run in row.runs}
+        row.not_running = [school for pk, school in schools.items() if pk not in with_it]
     ordered = sorted(
         rows.values(),
         key=lambda r: (

@@ -726,6 +726,8 @@ def plan_group_overview(request):
             "school_year": school_year,
             "can_decide": organisation.pk in scope_for(request.user, Action.EDIT).organisation_wide,
             "now": timezone.now(),
+            # Up to this many schools per task show as badges; more read as one line.
+            "badge_limit": 6,
         },
     )
 
