@@ -26,6 +26,12 @@ RETENTION = {
     "bundles": ("bundle_days", 30, _("Bundels van functiebeschrijvingen")),
 }
 
+# What belongs to no organisation follows fixed rules: audit events without an organisation
+# (a failed sign-in with an unknown address, a sign-up) are kept as long as the default audit
+# log; a sign-up whose address was never verified is removed with its account after this.
+UNATTACHED_AUDIT_DAYS = RETENTION["audit_log"][1]
+UNVERIFIED_SIGNUP_DAYS = 14
+
 
 def _days(default: int, label, help_text):
     return models.PositiveIntegerField(

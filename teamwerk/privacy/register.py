@@ -133,7 +133,10 @@ REGISTER: dict[str, Entry] = {
         purpose=_("Een nieuwe organisatie aanvragen."),
         who=_("de aanvrager en de beheerders van de server"),
         retention="",
-        retention_text=_("tot de organisatie gemaakt is"),
+        retention_text=_(
+            "tot de organisatie gemaakt is; werd het adres nooit bevestigd, dan gaan de "
+            "aanmelding en het account na 14 dagen weg"
+        ),
     ),
     "planning.pendingimport": Entry(
         fields=("created_by", "filename", "rows"),

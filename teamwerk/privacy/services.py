@@ -16,7 +16,13 @@ from teamwerk.accounts.services import audit_log
 from teamwerk.core.versions import check_version
 from teamwerk.team.models import Person
 
-from .models import RETENTION, RetentionSettings, retention_for
+from .models import (
+    RETENTION,
+    UNATTACHED_AUDIT_DAYS,
+    UNVERIFIED_SIGNUP_DAYS,
+    RetentionSettings,
+    retention_for,
+)
 from .register import KEEP, PERSON, USER, erasure_of
 from .registry import (
     is_historical,
@@ -290,6 +296,35 @@ def _purge_organisation(organisation, settings: RetentionSettings, now) -> dict[
     return {k: v for k, v in removed.items() if v}
 
 
+def _purge_without_organisation(now) -> dict[str, int]:
+    """Audit events of no organisation, and sign-ups never verified (with their account)."""
+    from allauth.account.models import EmailAddress
+
+    from teamwerk.accounts.models import AuditEvent, User
+    from teamwerk.tenancy.models import Membership, OrganisationSignup
+
+    removed: dict[str, int] = {}
+    old_events = AuditEvent.objects.filter(
+        organisation__isnull=True,
+        created_at__lt=now - dt.timedelta(days=UNATTACHED_AUDIT_DAYS),
+    )
+    removed["audit_log"] = old_events._raw_delete(old_events.db)
+    # Only an account that has nothing else: no verified address, no role anywhere.
+    stale = (
+        OrganisationSignup.objects.filter(
+            fulfilled_at__isnull=True,
+            created_at__lt=now - dt.timedelta(days=UNVERIFIED_SIGNUP_DAYS),
+        )
+        .exclude(user__in=EmailAddress.objects.filter(verified=True).values("user"))
+        .exclude(user__in=Membership.objects.values("user"))
+        .values_list("user_id", flat=True)
+    )
+    users = User.objects.filter(pk__in=list(stale))
+    removed["unverified_signups"] = len(users)
+    users.delete()
+    return {k: v for k, v in removed.items() if v}
+
+
 def _purge_sessions(now, days_by_user: dict[int, int], default_days: int) -> int:
     removed = 0
     for session in Session.objects.filter(expire_date__lt=now).iterator():
@@ -329,6 +364,8 @@ def retention_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
         ):
             days = settings.days("sessions")
             session_days[user_id] = min(days, session_days.get(user_id, days))
+    with transaction.atomic():
+        totals.update(_purge_without_organisation(now))
     sessions = _purge_sessions(now, session_days, RETENTION["sessions"][1])
     if sessions:
         totals["sessions"] = sessions

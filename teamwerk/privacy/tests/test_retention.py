@@ -105,3 +105,47 @@ def test_the_database_refuses_a_retention_out_of_bounds(world):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RetentionSettings.objects.create(organisation=world.organisation, audit_log_days=0)
+
+
+def test_what_belongs_to_no_organisation_is_purged_too(world):
+    """Audit events of no organisation (an unknown address that tried to sign in) follow the
+    default audit retention; a sign-up never verified goes with its account after 14 days,
+    while a verified one, or an account with a role, stays."""
+    from allauth.account.models import EmailAddress
+
+    from teamwerk.accounts.models import User
+    from teamwerk.privacy.models import UNATTACHED_AUDIT_DAYS, UNVERIFIED_SIGNUP_DAYS
+    from teamwerk.privacy.register import REGISTER
+    from teamwerk.tenancy.models import Membership
+    from teamwerk.tenancy.services import organisation_signup_record
+
+    now = timezone.now()
+    stray = AuditEvent.objects.create(kind="login.failed", target="onbekend@example.org")
+    never = User.objects.create_user("nooit@example.org", "x")
+    EmailAddress.objects.create(user=never, email=never.email, verified=False, primary=True)
+    organisation_signup_record(user=never, name="Nooit bevestigd", kind="school", region="BE-VL")
+    verified = User.objects.create_user("wel@example.org", "x")
+    EmailAddress.objects.create(user=verified, email=verified.email, verified=True, primary=True)
+    organisation_signup_record(user=verified, name="Wel bevestigd", kind="school", region="BE-VL")
+    with_role = User.objects.create_user("rol@example.org", "x")
+    organisation_signup_record(user=with_role, name="Met rol", kind="school", region="BE-VL")
+    Membership.objects.create(user=with_role, organisation=world.organisation, role="teamlid")
+
+    run_daily_jobs(now=now + dt.timedelta(days=UNVERIFIED_SIGNUP_DAYS - 1), force=True)
+    assert User.objects.filter(pk=never.pk).exists()
+
+    run_daily_jobs(now=now + dt.timedelta(days=UNVERIFIED_SIGNUP_DAYS + 1), force=True)
+    assert not User.objects.filter(pk=never.pk).exists()
+    assert not EmailAddress.objects.filter(email="nooit@example.org").exists()
+    assert User.objects.filter(pk__in=[verified.pk, with_role.pk]).count() == 2
+    assert AuditEvent.objects.filter(pk=stray.pk).exists()
+
+    run_daily_jobs(now=now + dt.timedelta(days=UNATTACHED_AUDIT_DAYS + 1), force=True)
+    assert not AuditEvent.objects.filter(pk=stray.pk).exists()
+    from teamwerk.core.models import DailyJobRun
+
+    summary = DailyJobRun.objects.get(name="privacy.retention").summary
+    assert summary["audit_log"] >= 1
+    # The register says what the job does.
+    text = str(REGISTER["tenancy.organisationsignup"].retention_text)
+    assert f"{UNVERIFIED_SIGNUP_DAYS} dagen" in text
