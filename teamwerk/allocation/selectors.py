@@ -18,7 +18,7 @@ from teamwerk.team.selectors import ratings_shown_from_result
 from teamwerk.tenancy.models import Organisation, School
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import user_can
-from teamwerk.tenancy.terms import fill_terms
+from teamwerk.tenancy.terms import active_terms, fill_terms
 
 from .models import ProposalRun, RunKind, RunStatus
 from .services import drops_without_replacement, may_run
@@ -536,9 +536,9 @@ def uncovered_line(slot: dict, entry: dict, *, where: str, hours_of: dict) -> Un
             else _("Niemand heeft nog ICT-uren over naast de taken in de scholen.")
         ),
         "no_qualified_person": _(
-            "Niemand met ICT-uren heeft een bewijs van pedagogische bekwaamheid, en deze taak "
-            "vraagt dat."
-        ),
+            "Niemand met ICT-uren heeft een %(qualification)s, en deze taak vraagt dat."
+        )
+        % {"qualification": active_terms()["qualification"]},
         "no_one_has_hours": _("Niemand heeft genoeg uren voor deze taak (%(hours)s uur).")
         % {"hours": hours_text(entry["hours"])},
         "only_one_eligible_person": _(
@@ -572,7 +572,9 @@ def uncovered_line(slot: dict, entry: dict, *, where: str, hours_of: dict) -> Un
         advice = _("Aanwerven, of iemand opleiden voor deze taak.")
     if code == "no_qualified_person" and kind != "recruit":
         kind = "recruit"
-        advice = _("Aanwerven: iemand met een bewijs van pedagogische bekwaamheid.")
+        advice = _("Aanwerven: iemand met een %(qualification)s.") % {
+            "qualification": active_terms()["qualification"]
+        }
     return UncoveredLine(AssignmentRole.OWNER.label, reason, advice, kind)
 
 
@@ -596,10 +598,10 @@ def notes_text(result: dict, *, names: dict, tasks: dict) -> list[str]:
         elif code == "lock_not_qualified":
             lines.append(
                 _(
-                    "%(task)s is niet vastgezet: %(name)s heeft geen bewijs van pedagogische "
-                    "bekwaamheid, en de taak vraagt dat."
+                    "%(task)s is niet vastgezet: %(name)s heeft geen %(qualification)s, en de "
+                    "taak vraagt dat."
                 )
-                % values
+                % {**values, "qualification": active_terms()["qualification"]}
             )
         elif code == "lock_over_hours":
             available = next(

@@ -25,6 +25,7 @@ from teamwerk.tenancy.selectors import (
     school_get,
     user_can,
 )
+from teamwerk.tenancy.terms import active_terms
 
 from .content import Wording
 from .models import (
@@ -311,10 +312,11 @@ def job_description(person, school: School, school_year: SchoolYear) -> JobDescr
             condition = ""
             if domain.code == "PED" or task.needs_pedagogical_qualification:
                 condition = wording.domain("PED", "condition")
+                qualification = {"qualification": active_terms()["qualification"]}
                 condition += " " + (
-                    _("Deze medewerker heeft een bewijs van pedagogische bekwaamheid.")
+                    _("Deze medewerker heeft een %(qualification)s.") % qualification
                     if person.pedagogically_qualified
-                    else _("Deze medewerker heeft (nog) geen bewijs van pedagogische bekwaamheid.")
+                    else _("Deze medewerker heeft (nog) geen %(qualification)s.") % qualification
                 )
             section = Section(
                 code=domain.code,

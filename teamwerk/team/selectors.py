@@ -29,6 +29,7 @@ from teamwerk.tenancy.models import School, SchoolYear
 from teamwerk.tenancy.querysets import scope_for
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import current_school_year, user_can
+from teamwerk.tenancy.terms import active_terms
 
 from .models import (
     SOLID_EXPERTISE,
@@ -423,11 +424,11 @@ def task_notices(
             notices.append(
                 Notice(
                     "danger",
-                    _(
-                        "%(name)s heeft geen bewijs van pedagogische bekwaamheid, en deze taak "
-                        "vraagt dat."
-                    )
-                    % {"name": assignment.person.full_name},
+                    _("%(name)s heeft geen %(qualification)s, en deze taak vraagt dat.")
+                    % {
+                        "name": assignment.person.full_name,
+                        "qualification": active_terms()["qualification"],
+                    },
                 )
             )
     return notices
@@ -653,8 +654,8 @@ def person_overview(person: Person, school: School, school_year: SchoolYear) -> 
             notices.append(
                 Notice(
                     "danger",
-                    _("%(task)s vraagt een bewijs van pedagogische bekwaamheid.")
-                    % {"task": task.code},
+                    _("%(task)s %(needs)s.")
+                    % {"task": task.code, "needs": active_terms()["needs_qualification"]},
                 )
             )
     return PersonOverview(

@@ -33,6 +33,7 @@ from teamwerk.planning.models import PlannedTask
 from teamwerk.tenancy.models import Organisation, School, SchoolYear
 from teamwerk.tenancy.roles import Action
 from teamwerk.tenancy.selectors import user_can
+from teamwerk.tenancy.terms import active_terms
 
 from .models import (
     Agreement,
@@ -256,10 +257,14 @@ def person_update(
                 raise ValidationError(
                     {
                         "pedagogically_qualified": _(
-                            "%(name)s heeft taken die een bewijs van pedagogische bekwaamheid "
-                            "vragen (%(tasks)s). Geef die eerst aan iemand anders."
+                            "%(name)s heeft taken waarvoor een %(qualification)s nodig is "
+                            "(%(tasks)s). Geef die eerst aan iemand anders."
                         )
-                        % {"name": person.full_name, "tasks": ", ".join(sorted(pedagogical))}
+                        % {
+                            "name": person.full_name,
+                            "tasks": ", ".join(sorted(pedagogical)),
+                            "qualification": active_terms()["qualification"],
+                        }
                     }
                 )
         if fields.get("active") is False and person.active and held.exists():
@@ -604,11 +609,13 @@ def _check_person_for_task(person: Person, planned_task: PlannedTask) -> None:
         )
     if planned_task.task.needs_pedagogical_qualification and not person.pedagogically_qualified:
         raise ValidationError(
-            _(
-                "%(task)s vraagt een bewijs van pedagogische bekwaamheid, en %(name)s heeft dat "
-                "niet. Kies iemand die pedagogisch bekwaam is."
-            )
-            % {"task": planned_task.task.code, "name": person.full_name}
+            _("%(task)s %(needs)s, en %(name)s heeft dat niet. Kies iemand die %(qualified)s is.")
+            % {
+                "task": planned_task.task.code,
+                "name": person.full_name,
+                "needs": active_terms()["needs_qualification"],
+                "qualified": active_terms()["qualified"],
+            }
         )
 
 

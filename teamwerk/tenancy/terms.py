@@ -101,6 +101,12 @@ def deactivate_region(token: Token) -> None:
     _ACTIVE_REGION.reset(token)
 
 
+def active_terms() -> dict:
+    """The words of the current request's organisation (Flanders' outside a request): for
+    messages written in Python, which have no template context."""
+    return terms_for(_ACTIVE_REGION.get())
+
+
 def fill_terms(text: str, lang: str | None = None, region: str | None = None) -> str:
     """``text`` with its term placeholders filled in ``lang`` (the active language if None).
 

@@ -93,6 +93,26 @@ def test_pedagogical_tasks_only_go_to_qualified_people(world, people, pedagogica
     assert after == before
 
 
+def test_the_refusal_speaks_the_region_s_word_for_the_qualification(
+    world, people, pedagogical_task
+):
+    """Messages written in Python take the word from the one lookup: a Dutch board reads
+    lesbevoegdheid (the organisation's region, set per request by the middleware)."""
+    from teamwerk.tenancy.terms import NETHERLANDS, activate_region, deactivate_region
+
+    token = activate_region(NETHERLANDS)
+    try:
+        with pytest.raises(ValidationError) as error:
+            services.assignment_set_owner(
+                actor=world.users["ict_noord"], planned_task=pedagogical_task, person=people["Wim"]
+            )
+    finally:
+        deactivate_region(token)
+    message = error.value.messages[0]
+    assert "vraagt een lesbevoegdheid" in message and "bevoegd is" in message
+    assert "pedagogische bekwaamheid" not in message
+
+
 def test_taking_away_the_qualification_of_someone_with_pedagogical_tasks_is_refused(
     world, year, people, pedagogical_task
 ):
