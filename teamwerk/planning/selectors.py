@@ -531,3 +531,10 @@ def group_overview(organisation: Organisation, school_year: SchoolYear) -> Group
 
 def editable(user, plan: TaskPlan) -> bool:
     return can_edit_plan(user, plan)
+
+
+def plan_years(organisation: Organisation, *, also: SchoolYear) -> list[SchoolYear]:
+    """The school years the organisation has plans for (and ``also``), newest first; one
+    query, whatever the number of schools."""
+    years = set(SchoolYear.objects.filter(task_plans__organisation=organisation).distinct())
+    return sorted(years | {also}, key=lambda year: -year.start_year)

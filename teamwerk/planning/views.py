@@ -710,10 +710,7 @@ def plan_group_overview(request):
         rows = overview.candidates
     elif only == "groep":
         rows = overview.at_group
-    years = sorted(
-        {p.school_year for p in TaskPlan.objects.filter(organisation=organisation)} | {school_year},
-        key=lambda y: -y.start_year,
-    )
+    years = selectors.plan_years(organisation, also=school_year)
     return render(
         request,
         "planning/group_overview.html",
