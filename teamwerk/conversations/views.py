@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,15 +19,6 @@ from teamwerk.core.versions import differences as version_differences
 from . import selectors, services
 from .content import guide_for
 from .forms import AgreementForm, ConversationForm, KeyFigureForm, RecordForm
-
-
-def _action_url(action_id) -> str:
-    for name in ("actions_detail", "action_detail"):
-        try:
-            return reverse(name, args=[action_id])
-        except NoReverseMatch:
-            continue
-    return ""
 
 
 def _mine(request, guide) -> list[dict]:
@@ -210,7 +201,7 @@ def conversation_detail(request, pk: int):
                 {
                     "agreement": agreement,
                     "action": action,
-                    "action_url": _action_url(action.pk) if action else "",
+                    "action_url": reverse("actions_detail", args=[action.pk]) if action else "",
                 }
             )
     agreement_form = None

@@ -248,7 +248,9 @@ def test_a_new_school_group_starts_on_its_own(empty_page):
         page.select_option("#bulk-form select[name=action]", action)
         # Drop the previous message, so the wait below sees this answer's table and not the old
         # one: ticking boxes in a table that htmx is about to replace loses the ticks.
-        page.evaluate("document.querySelectorAll('#plan-table .alert-success').forEach(e => e.remove())")
+        page.evaluate(
+            "document.querySelectorAll('#plan-table .alert-success').forEach(e => e.remove())"
+        )
         with page.expect_response(lambda response: "/in-een-keer/" in response.url):
             page.click("#bulk-form button.btn-primary")
         page.wait_for_selector("#plan-table .alert-success")
