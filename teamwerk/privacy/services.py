@@ -4,6 +4,7 @@ the daily purge."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 from django.apps import apps
@@ -124,6 +125,9 @@ def person_erase(*, actor, person: Person, today: dt.date | None = None) -> dict
         # 4. Data the system wrote (proposal results, snapshots) loses the name; a document
         #    recorded as signed is kept as it was signed.
         removed["json (anonymised)"] = _scrub_json(organisation, old_names)
+        # Free texts others wrote (notes, reports, actions) lose the full name and address;
+        # a first name alone cannot be told apart from a colleague's, so the page says so.
+        removed["text (anonymised)"] = _scrub_text(organisation, old_names)
 
         # 5. The audit log keeps the events, not the content about the person.
         about = Q(data__person=pk)
@@ -157,6 +161,59 @@ def _replace(value, names: set[str]):
         return [_replace(item, names) for item in value]
     if isinstance(value, dict):
         return {key: _replace(item, names) for key, item in value.items()}
+    return value
+
+
+# Rows whose text is the person's own record, or the audit log (handled on its own).
+NOT_SCRUBBED = {PERSON, "accounts.user", "accounts.auditevent"}
+
+
+def _text_fields(model) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and not isinstance(f, models.EmailField)
+        and not f.choices
+    ]
+
+
+def _scrub_text(organisation, names: set[str]) -> int:
+    """Replace the person's full name and address in every free-text column of the
+    organisation (live rows and their history), within each column's length."""
+    if not names:
+        return 0
+    changed = 0
+    for item in organisation_models():
+        base = label_of(item.model.instance_type) if is_historical(item.model) else item.label
+        if base in KEPT_AS_SIGNED or base in NOT_SCRUBBED:
+            continue
+        fields = _text_fields(item.model)
+        if not fields:
+            continue
+        mentions = Q()
+        for field in fields:
+            for name in names:
+                mentions |= Q(**{f"{field.attname}__icontains": name})
+        rows = organisation_rows(item, organisation.pk).filter(mentions)
+        names_of = [f.attname for f in fields]
+        for row in rows.values("pk", *names_of):
+            update = {}
+            for field in fields:
+                value = row[field.attname]
+                if value and any(name.lower() in value.lower() for name in names):
+                    new = _replace_text(value, names)
+                    update[field.attname] = new[: field.max_length] if field.max_length else new
+            if update:
+                item.model._base_manager.filter(pk=row["pk"]).update(**update)
+                changed += 1
+    return changed
+
+
+def _replace_text(value: str, names: set[str]) -> str:
+    """``value`` with every name replaced, whatever its case."""
+    for name in sorted(names, key=len, reverse=True):
+        value = re.sub(re.escape(name), str(ERASED_NAME), value, flags=re.IGNORECASE)
     return value
 
 
