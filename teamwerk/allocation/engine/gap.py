@@ -376,10 +376,10 @@ def improve(
 # CP-SAT's own parameters for the whole-model search: the defaults. A stronger LP
 # relaxation (linearization_level 2) slowed the whole-model phase on the larger instances
 # (yagiura2004 e20200 after 10 s: 22,618 with it, about 22,530 without). Over the shared set
-# at 30 s on an idle machine, one run each, mean gap engine / plain in the same run:
-# with level 2, C 0.007/0.006, D 0.505/0.556, E 0.088/0.171 and e20200 0.15 points worse
-# than plain; with the defaults, C 0.027/0.014, D 0.396/0.722, E 0.179/0.356 and no
-# instance more than 0.1 point worse. Plain itself moves that much between runs.
+# at 30 s on an idle machine, mean gap engine / plain in the same run: with level 2,
+# C 0.007/0.006, D 0.505/0.556, E 0.088/0.171; with the defaults (two runs), C 0.027/0.014
+# and 0.013/0.020, D 0.396/0.722 and 0.463/0.637, E 0.179/0.356 and 0.117/0.082. Plain
+# itself moves that much between runs, and e20200 decides E: more runs per setting are needed.
 ENGINE_PARAMS: tuple[tuple[str, float | int | bool | str], ...] = ()
 
 
