@@ -8,10 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from teamwerk.planning import services as planning_services
-from teamwerk.tenancy import services as tenancy_services
+from teamwerk.core.testing.schools import add_schools_with_plans
 from teamwerk.tenancy.models import School
-from teamwerk.tenancy.selectors import current_school_year
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +23,7 @@ GROUP_PAGES = (
 
 
 def _add_schools(world, count: int, start: int) -> None:
-    year = current_school_year(world.organisation)
-    for n in range(start, start + count):
-        school = tenancy_services.school_create(
-            organisation=world.organisation, name=f"Extra school {n:02d}", ict_hours_available=90
-        )
-        planning_services.plan_create_from_catalogue(
-            actor=world.users["directeur"],
-            school=school,
-            organisation=world.organisation,
-            school_year=year,
-        )
+    add_schools_with_plans(world, count, start, hours=90)
 
 
 def _counts(client) -> dict[str, int]:

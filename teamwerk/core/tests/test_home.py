@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from teamwerk.tenancy import services as tenancy_services
+from teamwerk.core.testing.schools import add_schools_with_plans
 from teamwerk.tenancy.models import School
 
 
@@ -71,20 +71,7 @@ def test_the_group_director_sorts_and_filters_every_school(client_for, world):
 
 
 def _add_schools(world, count: int, start: int = 0) -> None:
-    from teamwerk.planning import services as planning_services
-    from teamwerk.tenancy.selectors import current_school_year
-
-    year = current_school_year(world.organisation)
-    for n in range(start, start + count):
-        school = tenancy_services.school_create(
-            organisation=world.organisation, name=f"Extra school {n:02d}", ict_hours_available=100
-        )
-        planning_services.plan_create_from_catalogue(
-            actor=world.users["directeur"],
-            school=school,
-            organisation=world.organisation,
-            school_year=year,
-        )
+    add_schools_with_plans(world, count, start)
 
 
 def _home_queries(client) -> int:

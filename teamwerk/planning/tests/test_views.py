@@ -430,20 +430,11 @@ def test_bulk_says_which_field_is_missing_and_keeps_the_ticked_tasks(client_for,
 def test_a_group_of_many_schools_reads_as_a_count_and_the_exceptions(world, client_for):
     """With 12 schools a task shows "11 van 12 scholen" and the one without it, not 11 badges
     (a group of 50 made the page 667 KB); the decision buttons share one form and token."""
-    from teamwerk.tenancy import services as tenancy_services
+    from teamwerk.core.testing.schools import add_schools_with_plans
     from teamwerk.tenancy.selectors import current_school_year
 
     year = current_school_year(world.organisation)
-    for n in range(9):
-        school = tenancy_services.school_create(
-            organisation=world.organisation, name=f"Extra school {n:02d}", ict_hours_available=100
-        )
-        services.plan_create_from_catalogue(
-            actor=world.users["directeur"],
-            school=school,
-            organisation=world.organisation,
-            school_year=year,
-        )
+    add_schools_with_plans(world, 9)
     total = world.organisation.schools.filter(archived_at__isnull=True).count()
     helpdesk = Task.objects.get(organisation=None, code="TEC-04")
     in_schools = PlannedTask.objects.filter(
