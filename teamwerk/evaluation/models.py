@@ -191,6 +191,11 @@ class Round(models.Model):
     def is_closed(self, today: dt.date | None = None) -> bool:
         return not self.is_open(today)
 
+    def may_reopen(self) -> bool:
+        """Only a round whose results were withheld (too few answers) opens again: a second
+        result after a few more answers would show, by the difference, what those few said."""
+        return self.is_closed() and self.responses.count() < MIN_ANSWERS
+
     @property
     def ended_on(self) -> dt.date:
         """The day the round stopped taking answers (closed by hand or its closing date)."""

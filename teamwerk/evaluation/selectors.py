@@ -1,7 +1,9 @@
 """Reads of the evaluation, scoped to the user.
 
 Results are the one place where answers are read (:func:`round_results`). It shows nothing
-of a round, a question or a group with fewer than ``MIN_ANSWERS`` answers, marks the
+of a round that is still open (two intermediate results a day apart would show what one
+person answered), nothing of a round, a question or a group with fewer than ``MIN_ANSWERS``
+answers, marks the
 response no-store, and lists comments in alphabetical order (never in the order they were
 stored, and never together with the other answers of the same respondent).
 """
@@ -246,7 +248,7 @@ def round_results(user, round_: Round) -> RoundResults:
     lang = current_language()
     answers, asked = counts(round_)
     questions = list(round_.questions.all())
-    shown = answers >= MIN_ANSWERS
+    shown = answers >= MIN_ANSWERS and round_.is_closed()
     history: list[tuple[Round, dict[str, Decimal]]] = []
     previous = None
     if shown:

@@ -337,6 +337,16 @@ def round_reopen(*, user, round_: Round, closes_on: dt.date) -> Round:
         )
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if not locked.may_reopen():
+            # Its results were shown: a second result after more answers would show, by the
+            # difference, what the few later people answered.
+            raise ValidationError(
+                _(
+                    "Deze ronde toonde al resultaten en gaat daarom niet opnieuw open: het "
+                    "verschil tussen twee resultaten zou tonen wat enkelen antwoordden. "
+                    "Start een nieuwe ronde."
+                )
+            )
         locked.status = RoundStatus.OPEN
         locked.closed_on = None
         locked.closes_on = closes_on

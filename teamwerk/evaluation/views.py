@@ -138,6 +138,7 @@ def round_detail(request, pk: int):
                 for q in round_.questions.all()
             ],
             "reopen_form": ReopenForm(),
+            "may_reopen": round_.may_reopen(),
             "min_answers": MIN_ANSWERS,
         },
     )

@@ -1,5 +1,6 @@
 """In the browser: three people answer a round through their personal links, then the ICT
-coordinator reads the results; a teamlid answers from the home page on a phone.
+coordinator closes the round and reads the results; a teamlid answers from the home page on a
+phone.
 
 Screenshots (test-artifacts/): evaluation-1-answer, evaluation-2-thanks, evaluation-3-results,
 evaluation-4-results-phone, evaluation-5-trend, evaluation-6-home-phone,
@@ -86,6 +87,14 @@ def test_three_people_answer_and_the_coordinator_sees_the_results(
     assert "gewijzigde antwoord" in page.content()
 
     sign_in(page, "ict.noord@scholengroep-demo.be")
+    # While the round is open, even the coordinator sees only the count.
+    page.goto(f"/evaluatie/ronde/{new_round.pk}/resultaten/")
+    assert "wanneer de ronde sluit" in page.locator("[data-withheld]").inner_text()
+    assert "Toch iets minder" not in page.locator("main").inner_text()
+    page.goto(f"/evaluatie/ronde/{new_round.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ronde afsluiten").click()
+    assert "afgesloten" in page.locator(".alert").first.inner_text()
     page.goto(f"/evaluatie/ronde/{new_round.pk}/resultaten/")
     body = page.locator("main").inner_text()
     assert "3 antwoorden" in body

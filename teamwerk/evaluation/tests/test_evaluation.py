@@ -176,6 +176,7 @@ def test_from_three_answers_the_result_shows(world):
     new_round, tokens = _new_round(world, people)
     for value, person in zip((2, 4, 5), people, strict=True):
         services.response_submit(token=tokens[person.pk], data=_answers(new_round, value))
+    new_round = services.round_close(user=world.users["ict_noord"], round_=new_round)
     data = selectors.round_results(world.users["ict_noord"], new_round)
     assert data.shown and data.answers == 3
     scale = next(q for q in data.questions if q.question.kind == "scale")
@@ -188,6 +189,7 @@ def test_a_question_with_fewer_than_three_comments_shows_none(world):
     new_round, tokens = _new_round(world, people)
     for person, comment in zip(people, ("Meer overleg.", "Meer uren.", ""), strict=True):
         services.response_submit(token=tokens[person.pk], data=_answers(new_round, 4, comment))
+    new_round = services.round_close(user=world.users["ict_noord"], round_=new_round)
     data = selectors.round_results(world.users["ict_noord"], new_round)
     comments = next(q for q in data.questions if q.question.kind == "open")
     assert data.shown and comments.count == 2
@@ -203,6 +205,7 @@ def test_groups_show_only_when_every_group_has_three(world):
     new_round, tokens = _new_round(world, leading + team)
     for person in leading + team:
         services.response_submit(token=tokens[person.pk], data=_answers(new_round, 4))
+    new_round = services.round_close(user=world.users["ict_noord"], round_=new_round)
     data = selectors.round_results(world.users["ict_noord"], new_round)
     assert data.shown and data.answers == 5
     assert not data.groups_shown
@@ -218,6 +221,7 @@ def test_groups_show_when_each_has_three(world):
         services.response_submit(
             token=tokens[person.pk], data=_answers(new_round, 5 if index < 3 else 3)
         )
+    new_round = services.round_close(user=world.users["ict_noord"], round_=new_round)
     data = selectors.round_results(world.users["ict_noord"], new_round)
     assert data.groups_shown
     scale = next(q for q in data.questions if q.question.kind == "scale")
@@ -270,7 +274,7 @@ def test_someone_else_cannot_take_over_a_persons_link(world):
 def test_a_closed_round_takes_no_answers(world):
     people = _noord_team(world, 3)
     new_round, tokens = _new_round(world, people)
-    services.round_close(user=world.users["ict_noord"], round_=new_round)
+    new_round = services.round_close(user=world.users["ict_noord"], round_=new_round)
     with pytest.raises(ValidationError):
         services.response_submit(token=tokens[people[0].pk], data=_answers(new_round, 3))
 
@@ -655,3 +659,44 @@ def test_close_and_reopen_a_round(world, client_for):
     client_for("directie_noord").post(url, {"to": "open", "closes_on": later.isoformat()})
     open_round.refresh_from_db()
     assert open_round.is_open() and open_round.closes_on == later
+
+
+def test_an_open_round_shows_no_intermediate_result_even_with_enough_answers(world, client_for):
+    """Two intermediate results a day apart would show what the one person in between
+    answered: while the round is open, whoever runs it and the lezer see only the count."""
+    people = _noord_team(world, 4)
+    new_round, tokens = _new_round(world, people)
+    for person in people[:3]:
+        services.response_submit(token=tokens[person.pk], data=_answers(new_round, 4, "Goed"))
+    url = reverse("evaluation_results", kwargs={"pk": new_round.pk})
+    for reader in ("ict_noord", "directie_noord", "lezer_noord"):
+        assert not selectors.round_results(world.users[reader], new_round).shown
+        page = client_for(reader).get(url).content.decode()
+        assert "data-withheld" in page and "wanneer de ronde sluit" in page
+        assert "data-mean" not in page and "Goed" not in page
+    services.response_submit(token=tokens[people[3].pk], data=_answers(new_round, 2))
+    new_round = services.round_close(user=world.users["ict_noord"], round_=new_round)
+    page = client_for("lezer_noord").get(url).content.decode()
+    assert "data-withheld" not in page and "data-mean" in page and "4 antwoorden" in page
+
+
+def test_a_round_that_showed_results_does_not_open_again(world, client_for):
+    people = _noord_team(world, 3)
+    new_round, tokens = _new_round(world, people)
+    for person in people:
+        services.response_submit(token=tokens[person.pk], data=_answers(new_round, 4))
+    new_round = services.round_close(user=world.users["ict_noord"], round_=new_round)
+    client = client_for("ict_noord")
+    round_page = client.get(reverse("evaluation_round", kwargs={"pk": new_round.pk}))
+    assert "Opnieuw openen" not in round_page.content.decode()
+    later = timezone.localdate() + dt.timedelta(days=5)
+    answer = client.post(
+        reverse("evaluation_round_status", kwargs={"pk": new_round.pk}),
+        {"to": "open", "closes_on": later.isoformat()},
+        follow=True,
+    )
+    assert "toonde al resultaten" in answer.content.decode()
+    new_round.refresh_from_db()
+    assert new_round.is_closed()
+    # The next round is the way to measure again.
+    assert "Start een nieuwe ronde" in answer.content.decode()
