@@ -106,6 +106,8 @@ def intro_dismiss(*, user, module: str) -> None:
 
 
 def module_url(module: Module) -> str:
+    if not module.url_name:
+        return ""
     try:
         return reverse(module.url_name)
     except NoReverseMatch:

@@ -11,7 +11,19 @@ from teamwerk.core import help as help_content
 def test_every_module_has_help_in_dutch_and_english_and_its_page_opens(client_for):
     client = client_for("directie_noord")
     modules = help_content.modules()
-    assert {"home", "stappenplan", "planning", "catalogue", "team", "allocation"} <= set(modules)
+    assert {
+        "home",
+        "stappenplan",
+        "planning",
+        "catalogue",
+        "team",
+        "allocation",
+        "documents",
+        "evaluation",
+        "conversations",
+        "actions",
+        "privacy",
+    } <= set(modules)
     index = client.get(reverse("help_index")).content.decode()
     for key, module in modules.items():
         assert module.sections, key
@@ -53,3 +65,23 @@ def test_closing_an_explanation_never_redirects_elsewhere(client_for):
         reverse("help_dismiss", args=["team"]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_every_module_with_a_page_explains_itself_on_first_visit(client_for):
+    """The follow-up modules and the register introduce themselves like the others."""
+    pages = {
+        "evaluation": reverse("evaluation_index"),
+        "conversations": reverse("conversations_index"),
+        "actions": reverse("actions_list"),
+        "privacy": reverse("privacy_register"),
+    }
+    for key, url in pages.items():
+        reader = "beheerder" if key == "privacy" else "directie_noord"
+        page = client_for(reader).get(url, follow=True).content.decode()
+        assert f'data-intro="{key}"' in page, key
+
+
+def test_a_help_page_offers_no_button_to_a_page_most_readers_cannot_open(client_for):
+    page = client_for("teamlid_noord").get(reverse("help_module", args=["privacy"]))
+    assert page.status_code == 200
+    assert reverse("privacy_register") not in page.content.decode()
