@@ -21,11 +21,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from teamwerk.accounts.models import normalise_email
 from teamwerk.core.xlsx import TooManyRows, sheet_rows
+from teamwerk.tenancy.terms import active_terms
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -102,12 +104,18 @@ COLUMNS = (
     ),
     Column(
         "pedagogically_qualified",
-        gettext_lazy("Pedagogisch bekwaam"),
+        # The region's word (Flanders: pedagogisch bekwaam, the Netherlands: lesbevoegd);
+        # either spelling is read in both regions.
+        lazy(lambda: str(active_terms()["qualified_column"]), str)(),
         (
             "pedagogisch bekwaam",
             "pedagogische bekwaamheid",
             "bewijs van pedagogische bekwaamheid",
             "bekwaamheidsbewijs",
+            "lesbevoegd",
+            "lesbevoegdheid",
+            "bevoegd",
+            "bevoegdheid",
             "pedagogically qualified",
             "teaching qualification",
         ),

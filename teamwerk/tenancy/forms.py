@@ -11,6 +11,8 @@ from .models import (
     HOURS_PER_FTE_MIN,
     SCHOOL_ICT_HOURS_MAX,
     Organisation,
+    OrganisationKind,
+    Region,
     School,
     SchoolLevel,
 )
@@ -91,6 +93,15 @@ class OrganisationSettingsForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        if self.instance.region == Region.NETHERLANDS:
+            # Scholengroep and scholengemeenschap are Flemish forms; a Dutch board keeps one
+            # only if it already has it.
+            flemish = {OrganisationKind.GROUP, OrganisationKind.COMMUNITY} - {self.instance.kind}
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in self.fields["kind"].choices
+                if value not in flemish
+            ]
         hours = self.fields["hours_per_fte"]
         # The region's words: "uren per voltijdse opdracht" or "uren per fte (normjaartaak)".
         terms = self.instance.terms

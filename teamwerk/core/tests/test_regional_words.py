@@ -44,14 +44,11 @@ DUTCH_ONLY = (
 )
 
 
-# Not yet regional, and named here so nothing else slips in: the people import's column name
-# is a file format, and the organisation settings list every kind of organisation (the region
-# is chosen on the same form). The content files (catalogue.toml, route.toml) write these
-# words as placeholders filled from the organisation's terms.
-NOT_YET_REGIONAL = [
-    (r"^/team/mensen/importeren/$", {"pedagogisch bekwaam"}),
-    (r"^/organisatie/instellingen/$", {"scholengroep"}),
-]
+# Not yet regional: named here so nothing slips in unnoticed (empty now that the people
+# import's column and the organisation kinds follow the region). The content files
+# (catalogue.toml, route.toml) write these words as placeholders filled from the
+# organisation's terms.
+NOT_YET_REGIONAL: list[tuple[str, set[str]]] = []
 
 
 def not_yet(url: str) -> set[str]:

@@ -305,6 +305,18 @@ def test_parse_people_accepts_loose_headers_and_flemish_numbers():
     )
 
 
+def test_a_dutch_board_gets_its_own_column_name_and_either_spelling_is_read(client_for):
+    """Stichting Demo's template says Lesbevoegd; a file with the Flemish column name is read
+    too, so a file made elsewhere still imports."""
+    response = client_for("beheerder_stichting").get(reverse("team_import_template"))
+    header = [str(v) for v in read_table("sjabloon.xlsx", response.content)[0][1]]
+    assert "Lesbevoegd" in header and "Pedagogisch bekwaam" not in header
+    for column in ("Lesbevoegd", "lesbevoegdheid", "Pedagogisch bekwaam"):
+        table = [(1, ["Voornaam", "Achternaam", column]), (2, ["Els", "de Wit", "ja"])]
+        result = parse_people(table, profiles=profile_spellings([]))
+        assert result.ok and result.rows[0].pedagogically_qualified, column
+
+
 def test_read_table_refuses_empty_files():
     with pytest.raises(ImportRefused):
         read_table("leeg.csv", b"   ")
