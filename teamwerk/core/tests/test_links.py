@@ -2,21 +2,18 @@
 
 For every demo user, every page they can open (the shared page list of
 ``teamwerk/core/testing/pages.py``) is read and the same-site links on it are followed: each
-answers 200, or redirects to a page that does. A link is followed once per kind (URL name and
-query keys) and user: the thirty task pages of a school are one kind, and whether a user may
-open a task page is what breaks a link, not which task it is (every detail page of every
-demo object is opened by test_every_page.py). A link to a page the user may not open is not
-shown to them (the group's "which tasks run in several schools" link on step 5 was a 404 for
-the ICT coordinator and the lezer).
+answers 200, or redirects to a page that does. Every distinct link is followed once per
+user (every detail page of every demo object is also opened by test_every_page.py). A link to
+a page the user may not open is not shown to them (the group's "which tasks run in several
+schools" link on step 5 was a 404 for the ICT coordinator and the lezer).
 """
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve
 
 from teamwerk.core.testing.pages import page_urls
 from teamwerk.core.testing.world import USER_EMAILS
@@ -63,16 +60,6 @@ def same_site_links(page_url: str, body: str) -> list[tuple[str, str]]:
             continue
         found.append((parts.path + (f"?{parts.query}" if parts.query else ""), text[:60]))
     return found
-
-
-def link_kind(link: str) -> str:
-    parts = urlsplit(link)
-    try:
-        name = resolve(parts.path).url_name or parts.path
-    except Resolver404:
-        name = parts.path  # an unknown path is its own kind (and answers 404)
-    keys = sorted({key for key, _value in parse_qsl(parts.query, keep_blank_values=True)})
-    return name + ("?" + "&".join(keys) if keys else "")
 
 
 def test_every_link_on_every_page_opens_for_every_demo_user(world, client):
