@@ -91,6 +91,15 @@ def may_see_results(user, round_: Round) -> bool:
     return bool(roles) and round_.is_closed()
 
 
+def how_people_were_asked(round_: Round) -> dict[str, int]:
+    """How the people asked reach the round: a mailed link, their home page (an account but
+    no address), or not at all (neither)."""
+    reach = {"mailed": 0, "home": 0, "unreachable": 0}
+    for email, user_id in round_.participations.values_list("person__email", "person__user_id"):
+        reach["mailed" if email else "home" if user_id else "unreachable"] += 1
+    return reach
+
+
 def my_participation(user, round_: Round) -> Participation | None:
     if not user.is_authenticated:
         return None

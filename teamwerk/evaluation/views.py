@@ -93,11 +93,25 @@ def round_create(request):
         except ValidationError as error:
             service_errors_to_form(form, error)
         else:
+            reach = selectors.how_people_were_asked(new_round)
             messages.success(
                 request,
-                _("De ronde is geopend; %(n)s mensen kregen hun persoonlijke link.")
-                % {"n": new_round.participations.count()},
+                _(
+                    "De ronde is geopend: %(mailed)s mensen kregen hun persoonlijke link per "
+                    "e-mail, %(home)s zonder e-mailadres zien de ronde op hun startpagina."
+                )
+                % reach,
             )
+            if reach["unreachable"]:
+                messages.warning(
+                    request,
+                    _(
+                        "%(unreachable)s gevraagde mensen hebben geen e-mailadres en geen "
+                        "account, dus geen link. Vul hun e-mailadres in op hun persoonspagina: "
+                        "de herinnering voor de ronde sluit, stuurt hun dan een link."
+                    )
+                    % reach,
+                )
             return redirect("evaluation_round", pk=new_round.pk)
     lang = current_language()
     return render(

@@ -357,6 +357,29 @@ def test_round_create_through_the_page_sends_personal_links(
     assert all("/evaluatie/antwoord/" in body for body in links)
 
 
+def test_the_coordinator_is_told_who_gets_no_link(world, client_for):
+    """Someone without an address and without an account cannot be reached: the message says
+    so instead of counting them among those who got a link."""
+    people = _noord_team(world, 3)
+    unreachable = people[0]
+    Person.objects.filter(pk=unreachable.pk).update(email="", user=None)
+    response = client_for("ict_noord").post(
+        reverse("evaluation_round_create"),
+        {
+            "title": "Peiling met een onbereikbare collega",
+            "set_key": "pulse",
+            "closes_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+            "people": [str(p.pk) for p in people],
+        },
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    mailed = sum(1 for p in people[1:] if p.email)
+    assert any(f": {mailed} mensen kregen hun persoonlijke link per e-mail" in m for m in said)
+    warning = "1 gevraagde mensen hebben geen e-mailadres en geen account"
+    assert any(m.startswith(warning) for m in said)
+
+
 def test_people_of_another_school_cannot_be_asked(world, client_for):
     stranger = Person.objects.filter(organisation=world.other_organisation).first()
     response = client_for("ict_noord").post(
