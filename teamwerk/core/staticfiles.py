@@ -7,7 +7,8 @@ answered 500 until someone ran ``collectstatic``. Now:
 - the web process refuses to start without the manifest, with a message that says what to
   run (``check_manifest``, called from ``teamwerk/wsgi.py``);
 - a file missing from an older manifest (added after the last ``collectstatic``) is logged
-  as an error and served under its plain name instead of breaking the page.
+  as an error and linked under its plain name instead of breaking the page (the file itself
+  answers 404 until ``collectstatic`` runs again).
 """
 
 from __future__ import annotations
