@@ -38,6 +38,11 @@ def _latest_only(answers):
     return answers.exclude(Exists(newer))
 
 
+def current_answers_to(check_code: str):
+    """The answer that counts for ``check_code`` in every journey (one query)."""
+    return _latest_only(Answer.objects.filter(check_code=check_code))
+
+
 def latest_answers(journey_ids: Iterable[int]) -> dict[int, dict[str, Answer]]:
     """journey id -> {check code: its current answer}, in one query for many journeys."""
     by_journey: dict[int, dict[str, Answer]] = defaultdict(dict)
