@@ -283,3 +283,29 @@ def calendar_user(token: str):
 
 def reminder_settings_for(user) -> ReminderSettings | None:
     return ReminderSettings.objects.filter(user=user).first()
+
+
+def source_url_for(source: str, ref: str | None, school) -> str:
+    """The page an action made from a route step, an agreement or a task links back to,
+    from its reference; only a page of the action's own school, else nothing."""
+    from django.urls import reverse
+
+    from teamwerk.planning.models import PlannedTask
+    from teamwerk.team.models import Agreement
+
+    if school is None or not ref or len(ref) > 18:  # an id, not a number out of range
+        return ""
+    if source == ActionSource.ROUTE_STEP:
+        school_id, _sep, number = ref.partition(":")
+        if school_id == str(school.pk) and number.isdigit() and 1 <= int(number) <= 8:
+            return reverse("stappenplan_step", kwargs={"school_id": school.pk, "number": number})
+        return ""
+    pages = {
+        ActionSource.AGREEMENT_REVIEW: (Agreement, "team_agreement_edit"),
+        ActionSource.TASK: (PlannedTask, "team_task"),
+    }
+    if source in pages and ref.isdigit():
+        model, url_name = pages[source]
+        if model.objects.filter(pk=int(ref), school=school).exists():
+            return reverse(url_name, kwargs={"pk": int(ref)})
+    return ""

@@ -146,6 +146,9 @@ def _create(request, *, school, organisation, back):
             initial[name] = query[key][:200]
     if query.get("trekker", "").isdigit() and owners.filter(pk=query["trekker"]).exists():
         initial["owner"] = int(query["trekker"])
+    back_to_source = selectors.source_url_for(initial["source"], initial.get("source_ref"), school)
+    if back_to_source:
+        initial["source_url"] = back_to_source
     form = ActionForm(request.POST or None, owners=owners, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
