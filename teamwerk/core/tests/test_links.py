@@ -62,27 +62,26 @@ def same_site_links(page_url: str, body: str) -> list[tuple[str, str]]:
     return found
 
 
-def test_every_link_on_every_page_opens_for_every_demo_user(world, client):
+# One test per demo user, so the parallel test workers share the walk.
+@pytest.mark.parametrize("user", list(USER_EMAILS))
+def test_every_link_on_every_page_opens_for_every_demo_user(world, client, user):
     client.raise_request_exception = False
-    users = list(USER_EMAILS)
-    pages = page_urls(world, *users)
+    pages = page_urls(world, user)
     dead: list[str] = []
     followed = 0
-    for user in users:
-        client.force_login(world.users[user])
-        status: dict[str, int] = {}
-        for page in pages[user]:
-            response = client.get(page)
-            status[page] = response.status_code
-            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-                continue
-            for link, text in same_site_links(page, response.content.decode()):
-                if link not in status:
-                    answer = client.get(link, follow=True)
-                    status[link] = answer.status_code
-                    followed += 1
-                if status[link] != 200:
-                    dead.append(f"{user} on {page}: “{text}” → {link} answers {status[link]}")
-        client.logout()
-    assert followed > 100
+    client.force_login(world.users[user])
+    status: dict[str, int] = {}
+    for page in pages[user]:
+        response = client.get(page)
+        status[page] = response.status_code
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        for link, text in same_site_links(page, response.content.decode()):
+            if link not in status:
+                answer = client.get(link, follow=True)
+                status[link] = answer.status_code
+                followed += 1
+            if status[link] != 200:
+                dead.append(f"{user} on {page}: “{text}” → {link} answers {status[link]}")
+    assert followed > 10
     assert dead == [], "\n".join(dict.fromkeys(dead))
