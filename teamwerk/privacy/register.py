@@ -266,6 +266,23 @@ REGISTER: dict[str, Entry] = {
         retention="",
         retention_text=SCHOOL_YEARS,
     ),
+    # No link to anyone by design, but people write these comments about their team.
+    "evaluation.answer": Entry(
+        fields=("text",),
+        not_personal=("value",),
+        purpose=_(
+            "Anonieme opmerkingen bij een evaluatie. Ze hangen aan niemand, maar kunnen een "
+            "collega noemen; bij het wissen van een persoon verdwijnt diens volledige naam ook "
+            "hieruit."
+        ),
+        who=_(
+            "wie de resultaten leest, pas als de ronde gesloten is en minstens drie "
+            "opmerkingen telt, zonder naam"
+        ),
+        retention="",
+        retention_text=SCHOOL_YEARS,
+        erasure=KEEP,
+    ),
     "conversations.keyfigurerole": Entry(
         fields=("user",),
         not_personal=("figure",),
@@ -403,6 +420,11 @@ def _points_at_person(field) -> bool:
     return isinstance(field, models.ForeignKey) and label_of(field.related_model) in (PERSON, USER)
 
 
+# Models without a link to a person whose free texts are written by people about their team:
+# declared like the others.
+FREE_TEXT_ABOUT_PEOPLE = {"evaluation.answer"}
+
+
 def personal_fields(model_list=None) -> dict[str, list[str]]:
     """label → the fields that must be declared (historical models follow their model)."""
     found: dict[str, list[str]] = {}
@@ -420,7 +442,7 @@ def personal_fields(model_list=None) -> dict[str, list[str]]:
                 if isinstance(f, (models.CharField, models.TextField)) and not f.choices
             ]
             names += [f.name for f in fields if _points_at_person(f)]
-        elif any(_points_at_person(f) for f in fields):
+        elif label in FREE_TEXT_ABOUT_PEOPLE or any(_points_at_person(f) for f in fields):
             names = [
                 f.name
                 for f in fields

@@ -53,3 +53,10 @@ def test_the_register_page_shows_purpose_who_and_the_organisations_retention(wor
     assert "400 dagen" in page  # this organisation's audit log retention
     other = client_for("beheerder_stichting").get(reverse("privacy_register")).content.decode()
     assert "400 dagen" not in other and "730 dagen" in other
+
+
+def test_anonymous_evaluation_comments_are_in_the_register(client_for):
+    """They point at nobody, but people write them about their team."""
+    assert personal_fields()["evaluation.answer"] == ["text"]
+    page = client_for("beheerder").get(reverse("privacy_register")).content.decode()
+    assert "Anonieme opmerkingen bij een evaluatie" in page
