@@ -22,7 +22,8 @@ EXPECTED = {
     "team_people": 11,
     # +2: whether the AVG menu (data export, erasure) is offered to the reader.
     "team_person": 15,
-    "team_task": 14,
+    # +1: whether the reader may add an action from the task ("Maak een actie").
+    "team_task": 15,
     "team_competences": 15,
     "team_history": 13,
     "team_agreements": 9,
