@@ -89,6 +89,30 @@ def _users_of(people) -> list:
     return [p.user for p in people if p is not None and p.user_id and p.user.is_active]
 
 
+def schools_led_by(user):
+    """The ids of the schools where ``user`` is directie or ICT coordinator (a subquery)."""
+    from teamwerk.tenancy.models import Membership
+    from teamwerk.tenancy.roles import Role
+
+    return Membership.objects.filter(user=user, role__in=[Role.DIRECTIE, Role.ICT]).values(
+        "school_id"
+    )
+
+
+def school_leaders(school_ids) -> dict[int, list]:
+    """school id -> the active accounts of its directie and ICT coordinators (one query)."""
+    from teamwerk.tenancy.models import Membership
+    from teamwerk.tenancy.roles import Role
+
+    leaders: dict[int, list] = {pk: [] for pk in school_ids}
+    for membership in Membership.objects.filter(
+        school_id__in=list(leaders), role__in=[Role.DIRECTIE, Role.ICT], user__is_active=True
+    ).select_related("user"):
+        if membership.user not in leaders[membership.school_id]:
+            leaders[membership.school_id].append(membership.user)
+    return leaders
+
+
 def actions_due(*, start: dt.date, end: dt.date, user=None) -> Iterable[Due]:
     """Open actions with a due date: a reminder to their owner (if linked to an account)."""
     from .models import Action
@@ -118,32 +142,17 @@ def agreement_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable[Du
     from django.db.models import Q
 
     from teamwerk.team.models import Agreement
-    from teamwerk.tenancy.models import Membership
-    from teamwerk.tenancy.roles import Role
 
     rows = Agreement.objects.filter(review_on__gte=start, review_on__lte=end).select_related(
         "responsible__user", "school"
     )
     if user is not None:
         # One person's calendar: only agreements they watch, or of schools they lead.
-        led = Membership.objects.filter(user=user, role__in=[Role.DIRECTIE, Role.ICT]).values(
-            "school_id"
-        )
-        rows = rows.filter(Q(responsible__user=user) | Q(school_id__in=led))
-    leaders: dict[int, list] = {}
+        rows = rows.filter(Q(responsible__user=user) | Q(school_id__in=schools_led_by(user)))
+    rows = list(rows)
+    leaders = school_leaders({a.school_id for a in rows if not _users_of([a.responsible])})
     for agreement in rows:
-        recipients = _users_of([agreement.responsible])
-        if not recipients:
-            if agreement.school_id not in leaders:
-                leaders[agreement.school_id] = [
-                    m.user
-                    for m in Membership.objects.filter(
-                        school_id=agreement.school_id,
-                        role__in=[Role.DIRECTIE, Role.ICT],
-                        user__is_active=True,
-                    ).select_related("user")
-                ]
-            recipients = leaders[agreement.school_id]
+        recipients = _users_of([agreement.responsible]) or leaders[agreement.school_id]
         if user is not None:
             if user not in recipients:
                 continue

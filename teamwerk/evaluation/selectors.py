@@ -3,9 +3,8 @@
 Results are the one place where answers are read (:func:`round_results`). It shows nothing
 of a round that is still open (two intermediate results a day apart would show what one
 person answered), nothing of a round, a question or a group with fewer than ``MIN_ANSWERS``
-answers, marks the
-response no-store, and lists comments in alphabetical order (never in the order they were
-stored, and never together with the other answers of the same respondent).
+answers, marks the response no-store, and lists comments in alphabetical order (never in the
+order they were stored, and never together with the other answers of the same respondent).
 """
 
 from __future__ import annotations

@@ -18,9 +18,7 @@ EVALUATED_CHECK = "S8.evaluated"
 
 
 def route_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable:
-    from teamwerk.actions.reminders import Due
-    from teamwerk.tenancy.models import Membership
-    from teamwerk.tenancy.roles import Role
+    from teamwerk.actions.reminders import Due, school_leaders, schools_led_by
 
     from .route import default_route, next_review
     from .selectors import current_answers_to
@@ -32,10 +30,7 @@ def route_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable:
         .select_related("journey__school")
     )
     if user is not None:
-        led = Membership.objects.filter(user=user, role__in=[Role.DIRECTIE, Role.ICT]).values(
-            "school_id"
-        )
-        answers = answers.filter(journey__school_id__in=led)
+        answers = answers.filter(journey__school_id__in=schools_led_by(user))
     due = []
     for answer in answers:
         if not answer.value:
@@ -45,15 +40,9 @@ def route_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable:
             due.append((answer.journey.school, review_on))
     if not due:
         return
-    leaders: dict[int, list] = {}
-    for membership in Membership.objects.filter(
-        school_id__in=[school.pk for school, _day in due],
-        role__in=[Role.DIRECTIE, Role.ICT],
-        user__is_active=True,
-    ).select_related("user"):
-        leaders.setdefault(membership.school_id, []).append(membership.user)
+    leaders = school_leaders({school.pk for school, _day in due})
     for school, review_on in due:
-        recipients = leaders.get(school.pk, [])
+        recipients = leaders[school.pk]
         if user is not None:
             recipients = [user] if user in recipients else []
         if not recipients:
@@ -62,7 +51,7 @@ def route_reviews(*, start: dt.date, end: dt.date, user=None) -> Iterable:
             kind=REVIEW_KIND,
             ref=str(school.pk),
             date=review_on,
-            recipients=tuple(dict.fromkeys(recipients)),
+            recipients=tuple(recipients),
             subject=_("Stappenplan stap 8: evalueer de samenwerking opnieuw (%(school)s)")
             % {"school": school.name},
             url=reverse("stappenplan_step", kwargs={"school_id": school.pk, "number": 8}),
