@@ -8,6 +8,7 @@ search gives CP-SAT a good first solution as a hint.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import random
@@ -16,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .clock import Clock, Deadline
 from .core import KeepSearching, SearchProgress, solve
+from .prepare import points
 from .types import Person, Problem, SolverOptions, Task, TaskAssignment, Weights
 
 UNASSIGNED = -1
@@ -256,6 +259,152 @@ def heuristic(
     return best
 
 
+# -------------------------------------------------------------- LP reduction
+
+
+# Slack on the LP's floors, in cost units: GLOP's tolerances are far smaller, and a pair
+# kept too many only costs a variable.
+FLOOR_SLACK = 0.5
+
+
+@dataclass(frozen=True)
+class LpRelaxation:
+    """The LP relaxation of an instance and, per pair, the least a solution using it costs.
+
+    A solution that gives job j to agent i costs at least the LP's value plus that pair's
+    reduced cost (its "floor"). Pairs whose floor is above a known solution's cost can
+    never be part of a better one, so they can be left out of the search.
+    """
+
+    value: float
+    floor: tuple[tuple[float, ...], ...]  # floor[agent][job]; inf where the job never fits
+    sorted_floors: tuple[float, ...]
+
+    def pairs_within(
+        self, upper: float, keep: list[int] | tuple[int, ...]
+    ) -> list[tuple[int, int]]:
+        """Pairs (agent, job) a solution costing at most ``upper`` may use, and ``keep``'s."""
+        limit = upper + FLOOR_SLACK
+        return [
+            (i, j)
+            for i, row in enumerate(self.floor)
+            for j, floor in enumerate(row)
+            if floor <= limit or keep[j] == i
+        ]
+
+    def share_within(self, upper: float) -> float:
+        """Share of the pairs a solution costing at most ``upper`` may use."""
+        if not self.sorted_floors:
+            return 1.0
+        kept = bisect.bisect_right(self.sorted_floors, upper + FLOOR_SLACK)
+        return kept / len(self.sorted_floors)
+
+
+def lp_relaxation(instance: GapInstance, deadline: Deadline) -> LpRelaxation | None:
+    """Solve the LP relaxation with GLOP within the deadline; None when it is not done."""
+    m, n = instance.agents, instance.jobs
+    cost, weight, capacity = instance.cost, instance.weight, instance.capacity
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None or m == 0 or n == 0:
+        return None
+    x: list[list[pywraplp.Variable]] = []
+    for i in range(m):
+        if deadline.passed():
+            return None
+        x.append(
+            [solver.NumVar(0.0, 1.0 if weight[i][j] <= capacity[i] else 0.0, "") for j in range(n)]
+        )
+    for j in range(n):
+        if j % 256 == 0 and deadline.passed():
+            return None
+        solver.Add(solver.Sum([x[i][j] for i in range(m)]) == 1)
+    for i in range(m):
+        if deadline.passed():
+            return None
+        solver.Add(solver.Sum([weight[i][j] * x[i][j] for j in range(n)]) <= capacity[i])
+    objective = solver.Objective()
+    for i in range(m):
+        for j in range(n):
+            objective.SetCoefficient(x[i][j], cost[i][j])
+    objective.SetMinimization()
+    left = deadline.left()
+    if left <= 0.01:
+        return None
+    solver.SetTimeLimit(max(1, int(left * 1000)))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    value = objective.Value()
+    floor = tuple(
+        tuple(
+            value + max(0.0, x[i][j].reduced_cost()) if weight[i][j] <= capacity[i] else math.inf
+            for j in range(n)
+        )
+        for i in range(m)
+    )
+    return LpRelaxation(value, floor, tuple(sorted(f for row in floor for f in row)))
+
+
+class _ReducedTrace(cp_model.CpSolverSolutionCallback):
+    def __init__(self, note: Callable[[int], None]) -> None:
+        super().__init__()
+        self.note = note
+
+    def on_solution_callback(self) -> None:
+        self.note(round(self.objective_value))
+
+
+def search_reduced(
+    instance: GapInstance,
+    pairs: list[tuple[int, int]],
+    best: list[int],
+    deadline: Deadline,
+    *,
+    seed: int,
+    num_workers: int,
+    note: Callable[[int], None],
+) -> tuple[list[int], float | None, bool]:
+    """CP-SAT on the pairs the LP leaves, from ``best``, for the time left.
+
+    Returns the best solution, a lower bound for the whole instance and whether it is
+    proved optimal. Every solution cheaper than ``best`` uses only ``pairs``, so the reduced
+    model's bound holds for the whole instance up to ``best``'s cost.
+    """
+    m, n = instance.agents, instance.jobs
+    upper = total_cost(instance, best)
+    model = cp_model.CpModel()
+    x = {pair: model.new_bool_var("") for pair in pairs}
+    by_job: list[list[cp_model.IntVar]] = [[] for _ in range(n)]
+    by_agent: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in range(m)]
+    for (i, j), var in x.items():
+        by_job[j].append(var)
+        by_agent[i].append((instance.weight[i][j], var))
+        model.add_hint(var, best[j] == i)
+    for variables in by_job:
+        model.add_exactly_one(variables)
+    for i, terms in enumerate(by_agent):
+        if terms:
+            model.add(sum(w * var for w, var in terms) <= instance.capacity[i])
+    model.minimize(sum(instance.cost[i][j] * var for (i, j), var in x.items()))
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = num_workers
+    params.random_seed = seed
+    params.max_time_in_seconds = max(0.01, deadline.left())
+    code = solver.solve(model, _ReducedTrace(note))
+    if code == cp_model.INFEASIBLE:
+        return best, float(upper), True  # cannot happen with best's own pairs kept
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return best, None, False
+    found = [UNASSIGNED] * n
+    for (i, j), var in x.items():
+        if solver.boolean_value(var):
+            found[j] = i
+    if is_feasible(instance, found) and total_cost(instance, found) <= upper:
+        best = found
+    bound = min(float(upper), solver.best_objective_bound)
+    return best, bound, code == cp_model.OPTIMAL
+
+
 # -------------------------------------------------------------- improvement (LNS)
 
 
@@ -404,6 +553,14 @@ RESTART_STALL_SHARE = 0.3
 RESTART_MIN_S = 1.5
 HEURISTIC_SHARE = 0.1
 HEURISTIC_MAX_S = 2.0
+# The LP relaxation gets at most this share of the limit (GLOP: 0.13 s at 20 × 200).
+LP_SHARE = 0.1
+LP_MAX_S = 3.0
+# From REDUCE_FROM of the limit on, the whole-model search hands over as soon as its best
+# solution lets the LP's floors leave out all but REDUCE_KEEP of the pairs; the search then
+# goes on, from that solution, on the pairs that are left (see ``search_reduced``).
+REDUCE_FROM = 0.3
+REDUCE_KEEP = 0.5
 
 HeuristicFn = Callable[[GapInstance, Deadline], "list[int] | None"]
 
@@ -412,10 +569,28 @@ def _default_heuristic(instance: GapInstance, deadline: Deadline) -> list[int] |
     return heuristic(instance, deadline=deadline)
 
 
-def keep_searching_rule(search_until: float, has_start: bool) -> KeepSearching:
-    """When the whole-model search should hand over to the improvement phase (see CLOSE_GAP)."""
+def keep_searching_rule(
+    search_until: float,
+    has_start: bool,
+    *,
+    reduce_from: float | None = None,
+    reducible: Callable[[float], bool] | None = None,
+) -> KeepSearching:
+    """When the whole-model search should hand over to the improvement phase (see CLOSE_GAP).
+
+    With ``reducible`` (given CP-SAT's objective), it also hands over from ``reduce_from``
+    on as soon as its best solution lets the LP leave out enough pairs (see REDUCE_KEEP).
+    """
 
     def keep_searching(progress: SearchProgress, now: float) -> bool:
+        if (
+            reducible is not None
+            and reduce_from is not None
+            and now >= reduce_from
+            and progress.objective is not None
+            and reducible(progress.objective)
+        ):
+            return False
         if now < search_until:
             return True
         gap = progress.gap()
@@ -480,6 +655,7 @@ def solve_gap(
     search_share: float = SEARCH_SHARE,
     adaptive_split: bool = True,
     hint_search: bool = False,
+    lp_reduction: bool = True,
     clock: Clock | None = None,
     on_phase: Callable[[str], None] | None = None,
 ) -> GapResult:
@@ -517,6 +693,16 @@ def solve_gap(
     heuristic_value = total_cost(instance, start) if start is not None else None
     if heuristic_value is not None:
         note(heuristic_value)
+    lp = None
+    if improve_phase and lp_reduction:
+        lp = lp_relaxation(
+            instance,
+            Deadline(
+                min(deadline.at, deadline.clock() + min(LP_MAX_S, time_limit_s * LP_SHARE)),
+                deadline.clock,
+                deadline.started,
+            ),
+        )
     best = list(start) if start is not None else None
     status, bound = "unknown", None
     share = search_share if improve_phase else 1.0
@@ -524,7 +710,15 @@ def solve_gap(
     keep_searching = None
     if improve_phase and adaptive_split:
         # The rule reads the clock of the search call, which starts now.
-        keep_searching = keep_searching_rule(seconds, start is not None)
+        reducible = None
+        if lp is not None:
+            reducible = lambda objective: lp.share_within(-points(round(objective))) <= REDUCE_KEEP  # noqa: E731
+        keep_searching = keep_searching_rule(
+            seconds,
+            start is not None,
+            reduce_from=time_limit_s * REDUCE_FROM - deadline.elapsed(),
+            reducible=reducible,
+        )
         seconds = deadline.left()
     if seconds > 0.01:
         phase("search")
@@ -568,9 +762,30 @@ def solve_gap(
             ):
                 best = found
             status = "optimal" if solution.status == "optimal" else "feasible"
+
+    def reducible(best: list[int]) -> bool:
+        return lp is not None and lp.share_within(total_cost(instance, best)) <= REDUCE_KEEP
+
+    def search_what_is_left(best: list[int], bound: float | None) -> tuple[list[int], float | None]:
+        best, found_bound, _ = search_reduced(
+            instance,
+            lp.pairs_within(total_cost(instance, best), best),
+            best,
+            deadline,
+            seed=seed,
+            num_workers=num_workers,
+            note=note,
+        )
+        if found_bound is not None:
+            bound = found_bound if bound is None else max(bound, found_bound)
+        return best, bound
+
     if best is not None and status not in ("optimal", "infeasible"):
         status = "feasible"
-        if improve_phase and not deadline.passed():
+        if reducible(best) and deadline.left() > 0.05:
+            phase("improve")
+            best, bound = search_what_is_left(best, bound)
+        elif improve_phase and not deadline.passed():
             phase("improve")
             stall = max(RESTART_MIN_S, RESTART_STALL_SHARE * deadline.left())
             best = improve(
@@ -583,9 +798,13 @@ def solve_gap(
                 stall_s=stall if adaptive_split else None,
             )
             if adaptive_split and deadline.left() > RESTART_MIN_S:
-                best, bound = _search_again(
-                    instance, best, bound, deadline, seed, num_workers, extra_params, note
-                )
+                # The LP may leave out enough pairs by now: then the smaller model.
+                if reducible(best):
+                    best, bound = search_what_is_left(best, bound)
+                else:
+                    best, bound = _search_again(
+                        instance, best, bound, deadline, seed, num_workers, extra_params, note
+                    )
         if bound is not None and total_cost(instance, best) <= math.ceil(bound - 1e-6):
             status = "optimal"
     seconds = deadline.elapsed()

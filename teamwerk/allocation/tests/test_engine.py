@@ -5,6 +5,7 @@ Run without Django: ``python -m pytest -p no:django teamwerk/allocation/tests``.
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import replace
@@ -679,3 +680,117 @@ def test_the_watcher_stops_the_search_when_the_rule_says_so_and_the_best_is_kept
     assert solution.status == "feasible"
     owners = [solution.assignments[j].owner for j in range(instance.jobs)]
     assert solution.objective == -total_cost(instance, owners)
+
+
+def _cheapest_with(instance, agent: int, job: int) -> float:
+    """Exhaustive: the cheapest feasible solution that gives ``job`` to ``agent`` (inf if none)."""
+    import itertools
+
+    from teamwerk.allocation.engine.gap import is_feasible, total_cost
+
+    best = math.inf
+    for assignment in itertools.product(range(instance.agents), repeat=instance.jobs):
+        if assignment[job] == agent and is_feasible(instance, assignment):
+            best = min(best, total_cost(instance, assignment))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_lp_floor_of_a_pair_never_exceeds_the_cheapest_solution_that_uses_it(seed):
+    """Leaving out pairs above a solution's cost never loses a better solution."""
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import lp_relaxation
+
+    instance = gap_instance(3, 7, seed=seed)
+    lp = lp_relaxation(instance, Deadline.after(10))
+    assert lp is not None
+    for agent in range(instance.agents):
+        for job in range(instance.jobs):
+            assert lp.floor[agent][job] <= _cheapest_with(instance, agent, job) + 1e-6
+
+
+def test_the_lp_leaves_out_pairs_only_a_worse_solution_could_use():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import lp_relaxation, solve_gap_plain, total_cost
+
+    instance = gap_instance(10, 100, seed=8)
+    start = list(solve_gap_plain(instance, 20, num_workers=1).assignment)
+    lp = lp_relaxation(instance, Deadline.after(10))
+    upper = total_cost(instance, start)
+    pairs = set(lp.pairs_within(upper, start))
+    assert all((agent, job) in pairs for job, agent in enumerate(start))  # the hint fits
+    assert len(pairs) < instance.agents * instance.jobs
+    assert lp.share_within(upper) <= len(pairs) / (instance.agents * instance.jobs)
+    assert lp.share_within(lp.value - 1) == 0.0
+
+
+def test_the_lp_gives_up_at_a_passed_deadline():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import lp_relaxation
+
+    passed = Deadline(at=0.0, clock=SteppingClock(1.0))
+    assert lp_relaxation(gap_instance(20, 400, seed=1), passed) is None
+
+
+def test_the_reduced_search_finds_the_optimum_and_its_bound_holds_for_the_instance():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import (
+        heuristic,
+        lp_relaxation,
+        search_reduced,
+        solve_gap_plain,
+        total_cost,
+    )
+
+    instance = gap_instance(6, 60, seed=4)
+    optimum = solve_gap_plain(instance, 60, num_workers=1)
+    assert optimum.status == "optimal"
+    start = heuristic(instance, 5.0)
+    lp = lp_relaxation(instance, Deadline.after(10))
+    found: list[int] = []
+    best, bound, proved = search_reduced(
+        instance,
+        lp.pairs_within(total_cost(instance, start), start),
+        start,
+        Deadline.after(30),
+        seed=0,
+        num_workers=1,
+        note=found.append,
+    )
+    assert proved and total_cost(instance, best) == optimum.value
+    assert bound == optimum.value
+    assert found and min(found) == optimum.value
+
+
+def test_the_search_hands_over_to_the_reduced_model_once_the_lp_leaves_out_enough():
+    from teamwerk.allocation.engine.core import SearchProgress
+    from teamwerk.allocation.engine.gap import keep_searching_rule
+
+    # CP-SAT's objective in the engine's model is the cost, negated and scaled.
+    rule = keep_searching_rule(
+        search_until=18.0, has_start=True, reduce_from=9.0, reducible=lambda o: o > -1250 * 1e3
+    )
+    near = SearchProgress(started=0.0, objective=-1247e3, bound=-1200e3, last_progress=8.0)
+    far = SearchProgress(started=0.0, objective=-1300e3, bound=-1200e3, last_progress=8.0)
+    assert rule(near, 8.0)  # not before REDUCE_FROM
+    assert not rule(near, 9.5)
+    assert rule(far, 9.5)  # not reducible yet: the search goes on
+
+
+def test_solve_gap_with_the_lp_reduction_proves_the_optimum_plain_cp_sat_finds(monkeypatch):
+    from teamwerk.allocation.engine import gap
+    from teamwerk.allocation.engine.gap import is_feasible, solve_gap, solve_gap_plain
+
+    # Hand over at the first solution, whatever the LP leaves out: the reduced model must
+    # still find and prove the optimum.
+    monkeypatch.setattr(gap, "REDUCE_FROM", 0.0)
+    monkeypatch.setattr(gap, "REDUCE_KEEP", 1.0)
+    instance = gap_instance(10, 100, seed=9)
+    phases: list[str] = []
+    result = solve_gap(instance, 20.0, num_workers=1, on_phase=phases.append)
+    assert phases == ["start", "search", "improve"]
+    reference = solve_gap_plain(instance, 60.0, num_workers=1)
+    assert reference.status == "optimal"
+    assert result.status == "optimal" and result.value == reference.value
+    assert is_feasible(instance, result.assignment)
+    assert result.bound == pytest.approx(reference.value)
