@@ -76,7 +76,7 @@ bench: install
 	$(MANAGE) load_catalogue
 	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/cattrysse1994 --time-limit 2 --summary
 	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/chu1997/[ab]* --time-limit 10 --summary
-	# engine and plain CP-SAT side by side, same limit and workers (~18 min)
+	# engine and plain CP-SAT side by side, same limit and workers (~13 min)
 	$(PY) -m teamwerk.allocation.bench ../shared/bench/gap/chu1997/[cd]* ../shared/bench/gap/yagiura2004 --compare --time-limit 30
 	$(PY) -m teamwerk.allocation.bench --scaling --time-limit 10
 	$(MANAGE) bench_allocation
