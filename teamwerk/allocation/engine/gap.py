@@ -671,8 +671,8 @@ LP_S_PER_PAIR = 3e-5
 # From REDUCE_FROM of the limit on, the whole-model search hands over as soon as its best
 # solution lets the LP's floors leave out all but REDUCE_KEEP of the pairs; the search then
 # goes on, from that solution, on the pairs that are left (see ``search_reduced``). On the
-# shared set at 30 s this proved every chu1997 C instance in each of three runs (plain CP-SAT
-# missed c20200 in two) and yagiura2004 e10100 once. Handing over early, at 8 s with 77 % of
+# shared set at 30 s this proved every chu1997 C instance in each of four runs (plain CP-SAT
+# missed c20200 in two) and yagiura2004 e10100 twice. Handing over early, at 8 s with 77 % of
 # the pairs, left e20200 at 0.83 % against 0.1-0.4 % for the search that went on: a restart
 # from a hint sits near it, so it waits until the model is halved.
 REDUCE_FROM = 0.3
