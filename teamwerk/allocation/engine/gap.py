@@ -453,6 +453,27 @@ def lagrangian_floors(
     return best, floors
 
 
+def _pair_model(
+    instance: GapInstance, pairs: list[tuple[int, int]], hint: list[int] | tuple[int, ...]
+) -> tuple[cp_model.CpModel, dict[tuple[int, int], cp_model.IntVar], cp_model.LinearExpr]:
+    """The GAP on ``pairs`` (agent, job) only, from ``hint``: each of their jobs once, every
+    agent within capacity. Returns the model, its variables and the cost (not yet minimised)."""
+    model = cp_model.CpModel()
+    x = {pair: model.new_bool_var("") for pair in pairs}
+    by_job: dict[int, list[cp_model.IntVar]] = {}
+    by_agent: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    for (i, j), var in x.items():
+        by_job.setdefault(j, []).append(var)
+        by_agent.setdefault(i, []).append((instance.weight[i][j], var))
+        model.add_hint(var, hint[j] == i)
+    for variables in by_job.values():
+        model.add_exactly_one(variables)
+    for i, terms in by_agent.items():
+        model.add(sum(w * var for w, var in terms) <= instance.capacity[i])
+    objective = sum(instance.cost[i][j] * var for (i, j), var in x.items())
+    return model, x, objective
+
+
 class _ReducedTrace(cp_model.CpSolverSolutionCallback):
     def __init__(self, note: Callable[[int], None]) -> None:
         super().__init__()
@@ -478,22 +499,9 @@ def search_reduced(
     proved optimal. Every solution cheaper than ``best`` uses only ``pairs``, so the reduced
     model's bound holds for the whole instance up to ``best``'s cost.
     """
-    m, n = instance.agents, instance.jobs
     upper = total_cost(instance, best)
-    model = cp_model.CpModel()
-    x = {pair: model.new_bool_var("") for pair in pairs}
-    by_job: list[list[cp_model.IntVar]] = [[] for _ in range(n)]
-    by_agent: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in range(m)]
-    for (i, j), var in x.items():
-        by_job[j].append(var)
-        by_agent[i].append((instance.weight[i][j], var))
-        model.add_hint(var, best[j] == i)
-    for variables in by_job:
-        model.add_exactly_one(variables)
-    for i, terms in enumerate(by_agent):
-        if terms:
-            model.add(sum(w * var for w, var in terms) <= instance.capacity[i])
-    model.minimize(sum(instance.cost[i][j] * var for (i, j), var in x.items()))
+    model, x, objective = _pair_model(instance, pairs, best)
+    model.minimize(objective)
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = num_workers
@@ -504,7 +512,7 @@ def search_reduced(
         return best, float(upper), True  # cannot happen with best's own pairs kept
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return best, None, False
-    found = [UNASSIGNED] * n
+    found = [UNASSIGNED] * instance.jobs
     for (i, j), var in x.items():
         if solver.boolean_value(var):
             found[j] = i
@@ -528,17 +536,8 @@ def _solve_part(
     seed: int,
 ) -> tuple[list[int] | None, bool]:
     """Best reassignment of ``jobs`` over ``agents`` (their jobs freed); None if not better."""
-    cost, weight = instance.cost, instance.weight
-    model = cp_model.CpModel()
-    x = {(i, j): model.new_bool_var("") for i in agents for j in jobs}
-    for j in jobs:
-        model.add_exactly_one(x[i, j] for i in agents)
-        for i in agents:
-            model.add_hint(x[i, j], current[j] == i)
-    for i in agents:
-        model.add(sum(weight[i][j] * x[i, j] for j in jobs) <= instance.capacity[i])
-    before = sum(cost[current[j]][j] for j in jobs)
-    objective = sum(cost[i][j] * x[i, j] for i in agents for j in jobs)
+    model, x, objective = _pair_model(instance, [(i, j) for i in agents for j in jobs], current)
+    before = sum(instance.cost[current[j]][j] for j in jobs)
     model.add(objective <= before - 1)  # only a better part is worth having
     model.minimize(objective)
     solver = cp_model.CpSolver()
@@ -822,6 +821,11 @@ def solve_gap(
                 min(deadline.at, deadline.clock() + lp_budget), deadline.clock, deadline.started
             ),
         )
+
+    def reducible(cost: float) -> bool:
+        """Whether a solution of this cost lets the floors leave out enough pairs."""
+        return lp is not None and lp.share_within(cost) <= REDUCE_KEEP
+
     best = list(start) if start is not None else None
     status, bound = "unknown", None
     share = search_share if improve_phase else 1.0
@@ -829,14 +833,14 @@ def solve_gap(
     keep_searching = None
     if improve_phase and adaptive_split:
         # The rule reads the clock of the search call, which starts now.
-        reducible = None
-        if lp is not None:
-            reducible = lambda objective: lp.share_within(-points(round(objective))) <= REDUCE_KEEP  # noqa: E731
         keep_searching = keep_searching_rule(
             seconds,
             start is not None,
             reduce_from=time_limit_s * REDUCE_FROM - deadline.elapsed(),
-            reducible=reducible,
+            # CP-SAT's objective in the engine's model is the cost, negated and scaled.
+            reducible=(lambda objective: reducible(-points(round(objective))))
+            if lp is not None
+            else None,
         )
         seconds = deadline.left()
     if seconds > 0.01:
@@ -882,9 +886,6 @@ def solve_gap(
                 best = found
             status = "optimal" if solution.status == "optimal" else "feasible"
 
-    def reducible(best: list[int]) -> bool:
-        return lp is not None and lp.share_within(total_cost(instance, best)) <= REDUCE_KEEP
-
     def search_what_is_left(best: list[int], bound: float | None) -> tuple[list[int], float | None]:
         best, found_bound, _ = search_reduced(
             instance,
@@ -901,7 +902,7 @@ def solve_gap(
 
     if best is not None and status not in ("optimal", "infeasible"):
         status = "feasible"
-        if reducible(best) and deadline.left() > 0.05:
+        if reducible(total_cost(instance, best)) and deadline.left() > 0.05:
             phase("improve")
             best, bound = search_what_is_left(best, bound)
         elif improve_phase and not deadline.passed():
@@ -918,7 +919,7 @@ def solve_gap(
             )
             if adaptive_split and deadline.left() > RESTART_MIN_S:
                 # The LP may leave out enough pairs by now: then the smaller model.
-                if reducible(best):
+                if reducible(total_cost(instance, best)):
                     best, bound = search_what_is_left(best, bound)
                 else:
                     best, bound = _search_again(
