@@ -290,7 +290,12 @@ def configure(solver: cp_model.CpSolver, options: SolverOptions, variables: int 
     if options.deterministic:
         # Stop on work done rather than the clock, so a rerun reaches the same answer.
         params.max_deterministic_time = max(0.01, float(options.time_limit_s))
-    for name, value in options.extra_params:
+    apply_extra_params(params, options.extra_params)
+
+
+def apply_extra_params(params, extra: tuple[tuple[str, float | int | bool | str], ...]) -> None:
+    """Set CP-SAT parameters by name, appending to the repeated ones."""
+    for name, value in extra:
         if isinstance(value, str) and hasattr(getattr(params, name), "append"):
             getattr(params, name).append(value)  # repeated field, e.g. ignore_subsolvers
         else:

@@ -5,10 +5,13 @@ available), jobs are tasks that need an owner, the resource use of a job differs
 (``Problem.hours_override``) and the cost is a negative fit.
 
 ``solve_gap`` works in phases on one deadline: a regret greedy plus local search (a
-solution in hand), the LP relaxation (GLOP), CP-SAT on the whole model, and then either
-CP-SAT on the pairs the LP still allows given the best solution (when that leaves out at
-least half of them) or a large-neighbourhood search that re-solves the jobs of a few agents
-at a time.
+solution in hand) and the LP relaxation (GLOP, strengthened with each agent's knapsack),
+which gives every pair (agent, job) a floor: the least a solution using it can cost. CP-SAT
+then searches the core of the pairs with the lowest floors, and from its best solution every
+pair whose floor is still below that solution's cost; a proof there is a proof for the
+instance. Without the LP (an instance too large for its share of the time) CP-SAT searches
+the whole model, and a large-neighbourhood search re-solves the jobs of a few agents at a
+time.
 """
 
 from __future__ import annotations
@@ -27,8 +30,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .clock import Clock, Deadline
-from .core import KeepSearching, SearchProgress, solve
-from .prepare import points
+from .core import KeepSearching, SearchProgress, apply_extra_params, solve
 from .types import Person, Problem, SolverOptions, Task, TaskAssignment, Weights
 
 UNASSIGNED = -1
@@ -268,6 +270,16 @@ def heuristic(
 # -------------------------------------------------------------- LP reduction
 
 
+# The first search is on a core of the pairs with the lowest floors: CORE_SHARE of them,
+# and at least CORE_MIN_AGENTS per job. On yagiura2004 e20200, e20100 and chu1997 d20200,
+# d10100 at 30 s (two seeds, from the agent of each job's lowest floor) it ended at 0.13 and
+# 0.18, 0.10 and 0.00, 0.41 and 0.86, 0.17 and 0.36 % off; a core of 10 % at 0.08, 0.15,
+# 0.63, 0.55 % and one of 35 % at 0.93, 0.08, 1.03, 0.39 %. Plain CP-SAT on the whole
+# model: 0.24, 0.37, 0.92, 0.50 % in the last comparison. Over the shared set at 30 s the
+# core and then the floors gave mean gaps (engine / plain, same run) of C 0.014 / 0.020,
+# D 0.369 / 0.727, E 0.053 / 0.340; the whole model first had given D 0.48 / 0.58.
+CORE_SHARE = 0.2
+CORE_MIN_AGENTS = 2
 # Slack on the LP's floors, in cost units: GLOP's tolerances are far smaller, and a pair
 # kept too many only costs a variable.
 FLOOR_SLACK = 0.5
@@ -297,6 +309,33 @@ class LpRelaxation:
             for j, floor in enumerate(row)
             if floor <= limit or keep[j] == i
         ]
+
+    def core(
+        self, share: float, keep: list[int] | tuple[int, ...] | None
+    ) -> tuple[list[tuple[int, int]], list[int], float]:
+        """The pairs of the lowest floors: ``share`` of all pairs, at least CORE_MIN_AGENTS
+        per job, and ``keep``'s. Also the agent of each job's lowest floor (a hint) and the
+        least floor of a pair left out: no solution that leaves the core costs less."""
+        threshold = self.sorted_floors[
+            min(len(self.sorted_floors) - 1, int(share * len(self.sorted_floors)))
+        ]
+        agents = len(self.floor)
+        pairs, cheapest, outside = [], [], math.inf
+        for j in range(len(self.floor[0]) if agents else 0):
+            column = sorted((self.floor[i][j], i) for i in range(agents))
+            cheapest.append(column[0][1])
+            for rank, (floor, i) in enumerate(column):
+                if floor == math.inf:
+                    break  # the job never fits this agent
+                if (
+                    floor <= threshold
+                    or rank < CORE_MIN_AGENTS
+                    or (keep is not None and keep[j] == i)
+                ):
+                    pairs.append((i, j))
+                else:
+                    outside = min(outside, floor)
+        return pairs, cheapest, outside
 
     def share_within(self, upper: float) -> float:
         """Share of the pairs a solution costing at most ``upper`` may use."""
@@ -483,6 +522,44 @@ class _ReducedTrace(cp_model.CpSolverSolutionCallback):
         self.note(round(self.objective_value))
 
 
+def _search_pairs(
+    instance: GapInstance,
+    pairs: list[tuple[int, int]],
+    hint: list[int] | tuple[int, ...],
+    deadline: Deadline,
+    *,
+    seed: int,
+    num_workers: int,
+    note: Callable[[int], None],
+    extra_params: tuple[tuple[str, float | int | bool | str], ...] = (),
+) -> tuple[list[int] | None, float | None, bool]:
+    """CP-SAT on ``pairs`` only, from ``hint``, for the time left.
+
+    Returns the best solution found (None if none), the bound on what the pairs allow and
+    whether that best is proved optimal on them (inf as the bound when they allow nothing).
+    """
+    model, x, objective = _pair_model(instance, pairs, hint)
+    model.minimize(objective)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = num_workers
+    params.random_seed = seed
+    params.max_time_in_seconds = max(0.01, deadline.left())
+    apply_extra_params(params, extra_params)
+    code = solver.solve(model, _ReducedTrace(note))
+    if code == cp_model.INFEASIBLE:
+        return None, math.inf, True
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None, False
+    found = [UNASSIGNED] * instance.jobs
+    for (i, j), var in x.items():
+        if solver.boolean_value(var):
+            found[j] = i
+    if not is_feasible(instance, found):
+        return None, None, False  # a job outside every pair: the pairs do not cover it
+    return found, solver.best_objective_bound, code == cp_model.OPTIMAL
+
+
 def search_reduced(
     instance: GapInstance,
     pairs: list[tuple[int, int]],
@@ -492,6 +569,7 @@ def search_reduced(
     seed: int,
     num_workers: int,
     note: Callable[[int], None],
+    extra_params: tuple[tuple[str, float | int | bool | str], ...] = (),
 ) -> tuple[list[int], float | None, bool]:
     """CP-SAT on the pairs the LP leaves, from ``best``, for the time left.
 
@@ -500,26 +578,21 @@ def search_reduced(
     model's bound holds for the whole instance up to ``best``'s cost.
     """
     upper = total_cost(instance, best)
-    model, x, objective = _pair_model(instance, pairs, best)
-    model.minimize(objective)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = num_workers
-    params.random_seed = seed
-    params.max_time_in_seconds = max(0.01, deadline.left())
-    code = solver.solve(model, _ReducedTrace(note))
-    if code == cp_model.INFEASIBLE:
-        return best, float(upper), True  # cannot happen with best's own pairs kept
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return best, None, False
-    found = [UNASSIGNED] * instance.jobs
-    for (i, j), var in x.items():
-        if solver.boolean_value(var):
-            found[j] = i
-    if is_feasible(instance, found) and total_cost(instance, found) <= upper:
+    found, bound, proved = _search_pairs(
+        instance,
+        pairs,
+        best,
+        deadline,
+        seed=seed,
+        num_workers=num_workers,
+        note=note,
+        extra_params=extra_params,
+    )
+    if found is not None and total_cost(instance, found) <= upper:
         best = found
-    bound = min(float(upper), solver.best_objective_bound)
-    return best, bound, code == cp_model.OPTIMAL
+    if bound is None:
+        return best, None, False
+    return best, min(float(upper), bound), proved or bound >= upper
 
 
 # -------------------------------------------------------------- improvement (LNS)
@@ -667,15 +740,6 @@ HEURISTIC_MAX_S = 2.0
 LP_SHARE = 0.1
 LP_MAX_S = 3.0
 LP_S_PER_PAIR = 3e-5
-# From REDUCE_FROM of the limit on, the whole-model search hands over as soon as its best
-# solution lets the LP's floors leave out all but REDUCE_KEEP of the pairs; the search then
-# goes on, from that solution, on the pairs that are left (see ``search_reduced``). On the
-# shared set at 30 s this proved every chu1997 C instance in each of four runs (plain CP-SAT
-# missed c20200 in two) and yagiura2004 e10100 twice. Handing over early, at 8 s with 77 % of
-# the pairs, left e20200 at 0.83 % against 0.1-0.4 % for the search that went on: a restart
-# from a hint sits near it, so it waits until the model is halved.
-REDUCE_FROM = 0.3
-REDUCE_KEEP = 0.5
 
 HeuristicFn = Callable[[GapInstance, Deadline], "list[int] | None"]
 
@@ -684,28 +748,10 @@ def _default_heuristic(instance: GapInstance, deadline: Deadline) -> list[int] |
     return heuristic(instance, deadline=deadline)
 
 
-def keep_searching_rule(
-    search_until: float,
-    has_start: bool,
-    *,
-    reduce_from: float | None = None,
-    reducible: Callable[[float], bool] | None = None,
-) -> KeepSearching:
-    """When the whole-model search should hand over to the improvement phase (see CLOSE_GAP).
-
-    With ``reducible`` (given CP-SAT's objective), it also hands over from ``reduce_from``
-    on as soon as its best solution lets the LP leave out enough pairs (see REDUCE_KEEP).
-    """
+def keep_searching_rule(search_until: float, has_start: bool) -> KeepSearching:
+    """When the whole-model search should hand over to the improvement phase (see CLOSE_GAP)."""
 
     def keep_searching(progress: SearchProgress, now: float) -> bool:
-        if (
-            reducible is not None
-            and reduce_from is not None
-            and now >= reduce_from
-            and progress.objective is not None
-            and reducible(progress.objective)
-        ):
-            return False
         if now < search_until:
             return True
         gap = progress.gap()
@@ -757,75 +803,78 @@ def _search_again(
     return best, bound
 
 
-def solve_gap(
+def _search_core_then_rest(
     instance: GapInstance,
-    time_limit_s: float = 30.0,
+    lp: LpRelaxation,
+    start: list[int] | None,
+    deadline: Deadline,
     *,
-    seed: int = 0,
-    num_workers: int = 2,
-    use_heuristic: bool = True,
-    improve_phase: bool = True,
-    extra_params: tuple[tuple[str, float | int | bool | str], ...] = ENGINE_PARAMS,
-    start_heuristic: HeuristicFn | None = None,
-    search_share: float = SEARCH_SHARE,
-    adaptive_split: bool = True,
-    hint_search: bool = False,
-    lp_reduction: bool = True,
-    clock: Clock | None = None,
-    on_phase: Callable[[str], None] | None = None,
-) -> GapResult:
-    """Solve a GAP instance with the allocation engine within ``time_limit_s``.
-
-    Phases on one deadline: regret greedy + local search (a hint), CP-SAT on the whole
-    model (first solutions and the bound), then large-neighbourhood search on the best
-    solution. The best solution of any phase is returned; "unknown" when none was found in
-    time (never "infeasible" unless CP-SAT proved it).
-    """
-    deadline = Deadline.after(time_limit_s, clock)
-    trace: list[tuple[float, int]] = []
-
-    def phase(name: str) -> None:
-        if on_phase is not None:
-            on_phase(name)
-
-    def note(value: int) -> None:
-        if not trace or value < trace[-1][1]:
-            trace.append((round(deadline.elapsed(), 4), value))
-
-    phase("start")
-    start = None
-    if use_heuristic:
-        budget = Deadline(
-            min(
-                deadline.at, deadline.clock() + min(HEURISTIC_MAX_S, time_limit_s * HEURISTIC_SHARE)
-            ),
-            deadline.clock,
-            deadline.started,
-        )
-        start = (start_heuristic or _default_heuristic)(instance, budget)
-        if start is not None and not is_feasible(instance, start):
-            start = None
-    heuristic_value = total_cost(instance, start) if start is not None else None
-    if heuristic_value is not None:
-        note(heuristic_value)
-    lp = None
-    lp_budget = min(LP_MAX_S, time_limit_s * LP_SHARE)
-    if (
-        improve_phase
-        and lp_reduction
-        and instance.agents * instance.jobs * LP_S_PER_PAIR < lp_budget
+    seed: int,
+    num_workers: int,
+    note: Callable[[int], None],
+    phase: Callable[[str], None],
+    extra_params: tuple[tuple[str, float | int | bool | str], ...],
+) -> tuple[list[int] | None, float | None]:
+    """CP-SAT on the core of the lowest floors; then, from its best solution, on every pair
+    the floors still allow. Returns the best solution and a bound for the whole instance."""
+    phase("search")
+    best = start
+    pairs, cheapest, outside = lp.core(CORE_SHARE, start)
+    found, core_bound, _ = _search_pairs(
+        instance,
+        pairs,
+        cheapest,
+        deadline,
+        seed=seed,
+        num_workers=num_workers,
+        note=note,
+        extra_params=extra_params,
+    )
+    if found is not None and (
+        best is None or total_cost(instance, found) < total_cost(instance, best)
     ):
-        lp = lp_relaxation(
-            instance,
-            Deadline(
-                min(deadline.at, deadline.clock() + lp_budget), deadline.clock, deadline.started
-            ),
-        )
+        best = found
+    # A solution that leaves the core uses a pair whose floor is at least ``outside``.
+    bound = None if core_bound is None else min(core_bound, outside)
+    if best is None or deadline.left() <= 0.05:
+        return best, bound
+    if bound is not None and total_cost(instance, best) <= math.ceil(bound - 1e-6):
+        return best, bound  # proved: the core holds every better solution
+    phase("improve")
+    best, found_bound, _ = search_reduced(
+        instance,
+        lp.pairs_within(total_cost(instance, best), best),
+        best,
+        deadline,
+        seed=seed,
+        num_workers=num_workers,
+        note=note,
+        extra_params=extra_params,
+    )
+    if found_bound is not None:
+        bound = found_bound if bound is None else max(bound, found_bound)
+    return best, bound
 
-    def reducible(cost: float) -> bool:
-        """Whether a solution of this cost lets the floors leave out enough pairs."""
-        return lp is not None and lp.share_within(cost) <= REDUCE_KEEP
 
+def _search_whole_then_improve(
+    instance: GapInstance,
+    start: list[int] | None,
+    deadline: Deadline,
+    time_limit_s: float,
+    *,
+    seed: int,
+    num_workers: int,
+    improve_phase: bool,
+    extra_params: tuple[tuple[str, float | int | bool | str], ...],
+    search_share: float,
+    adaptive_split: bool,
+    hint_search: bool,
+    trace: list[tuple[float, int]],
+    note: Callable[[int], None],
+    phase: Callable[[str], None],
+) -> tuple[list[int] | None, str, float | None]:
+    """Without the LP: CP-SAT on the whole model, then the improvement phase on its best
+    solution (and the whole model again when that stalls). Returns best, status, bound."""
     best = list(start) if start is not None else None
     status, bound = "unknown", None
     share = search_share if improve_phase else 1.0
@@ -833,15 +882,7 @@ def solve_gap(
     keep_searching = None
     if improve_phase and adaptive_split:
         # The rule reads the clock of the search call, which starts now.
-        keep_searching = keep_searching_rule(
-            seconds,
-            start is not None,
-            reduce_from=time_limit_s * REDUCE_FROM - deadline.elapsed(),
-            # CP-SAT's objective in the engine's model is the cost, negated and scaled.
-            reducible=(lambda objective: reducible(-points(round(objective))))
-            if lp is not None
-            else None,
-        )
+        keep_searching = keep_searching_rule(seconds, start is not None)
         seconds = deadline.left()
     if seconds > 0.01:
         phase("search")
@@ -886,26 +927,9 @@ def solve_gap(
                 best = found
             status = "optimal" if solution.status == "optimal" else "feasible"
 
-    def search_what_is_left(best: list[int], bound: float | None) -> tuple[list[int], float | None]:
-        best, found_bound, _ = search_reduced(
-            instance,
-            lp.pairs_within(total_cost(instance, best), best),
-            best,
-            deadline,
-            seed=seed,
-            num_workers=num_workers,
-            note=note,
-        )
-        if found_bound is not None:
-            bound = found_bound if bound is None else max(bound, found_bound)
-        return best, bound
-
     if best is not None and status not in ("optimal", "infeasible"):
         status = "feasible"
-        if reducible(total_cost(instance, best)) and deadline.left() > 0.05:
-            phase("improve")
-            best, bound = search_what_is_left(best, bound)
-        elif improve_phase and not deadline.passed():
+        if improve_phase and not deadline.passed():
             phase("improve")
             stall = max(RESTART_MIN_S, RESTART_STALL_SHARE * deadline.left())
             best = improve(
@@ -918,13 +942,113 @@ def solve_gap(
                 stall_s=stall if adaptive_split else None,
             )
             if adaptive_split and deadline.left() > RESTART_MIN_S:
-                # The LP may leave out enough pairs by now: then the smaller model.
-                if reducible(total_cost(instance, best)):
-                    best, bound = search_what_is_left(best, bound)
-                else:
-                    best, bound = _search_again(
-                        instance, best, bound, deadline, seed, num_workers, extra_params, note
-                    )
+                best, bound = _search_again(
+                    instance, best, bound, deadline, seed, num_workers, extra_params, note
+                )
+    return best, status, bound
+
+
+def solve_gap(
+    instance: GapInstance,
+    time_limit_s: float = 30.0,
+    *,
+    seed: int = 0,
+    num_workers: int = 2,
+    use_heuristic: bool = True,
+    improve_phase: bool = True,
+    extra_params: tuple[tuple[str, float | int | bool | str], ...] = ENGINE_PARAMS,
+    start_heuristic: HeuristicFn | None = None,
+    search_share: float = SEARCH_SHARE,
+    adaptive_split: bool = True,
+    hint_search: bool = False,
+    lp_reduction: bool = True,
+    clock: Clock | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> GapResult:
+    """Solve a GAP instance with the allocation engine within ``time_limit_s``.
+
+    Phases on one deadline (see the module): the start heuristic and the LP, CP-SAT on the
+    core and then on every pair the floors allow; without the LP, or when the core holds no
+    solution, CP-SAT on the whole model and the large-neighbourhood search. The best
+    solution of any phase is returned; "unknown" when none was found in time (never
+    "infeasible" unless CP-SAT proved it).
+    """
+    deadline = Deadline.after(time_limit_s, clock)
+    trace: list[tuple[float, int]] = []
+
+    def phase(name: str) -> None:
+        if on_phase is not None:
+            on_phase(name)
+
+    def note(value: int) -> None:
+        if not trace or value < trace[-1][1]:
+            trace.append((round(deadline.elapsed(), 4), value))
+
+    phase("start")
+    start = None
+    if use_heuristic:
+        budget = Deadline(
+            min(
+                deadline.at, deadline.clock() + min(HEURISTIC_MAX_S, time_limit_s * HEURISTIC_SHARE)
+            ),
+            deadline.clock,
+            deadline.started,
+        )
+        start = (start_heuristic or _default_heuristic)(instance, budget)
+        if start is not None and not is_feasible(instance, start):
+            start = None
+    heuristic_value = total_cost(instance, start) if start is not None else None
+    if heuristic_value is not None:
+        note(heuristic_value)
+    lp = None
+    lp_budget = min(LP_MAX_S, time_limit_s * LP_SHARE)
+    if (
+        improve_phase
+        and lp_reduction
+        and instance.agents * instance.jobs * LP_S_PER_PAIR < lp_budget
+    ):
+        lp = lp_relaxation(
+            instance,
+            Deadline(
+                min(deadline.at, deadline.clock() + lp_budget), deadline.clock, deadline.started
+            ),
+        )
+
+    best = list(start) if start is not None else None
+    status, bound = "unknown", None
+    if lp is not None:
+        best, bound = _search_core_then_rest(
+            instance,
+            lp,
+            start,
+            deadline,
+            seed=seed,
+            num_workers=num_workers,
+            note=note,
+            phase=phase,
+            extra_params=extra_params,
+        )
+        if best is not None:
+            status = "feasible"
+    if best is None:
+        # Without the LP, or when its core held no solution: the whole model, time left.
+        best, status, bound = _search_whole_then_improve(
+            instance,
+            start,
+            deadline,
+            time_limit_s,
+            seed=seed,
+            num_workers=num_workers,
+            improve_phase=improve_phase,
+            extra_params=extra_params,
+            search_share=search_share,
+            adaptive_split=adaptive_split,
+            hint_search=hint_search,
+            trace=trace,
+            note=note,
+            phase=phase,
+        )
+    if best is not None and status == "feasible":
         if lp is not None:
             # The LP's (or the knapsacks') bound holds too and may be the stronger one.
             bound = lp.value if bound is None else max(bound, lp.value)

@@ -596,10 +596,15 @@ def test_unknown_without_a_solution_is_no_solution_yet_never_infeasible():
     assert solution.status == "unknown"
     assert "no_solution_yet" in codes(solution)
     assert not solution.assignments
-    result = solve_gap(
-        instance, 5.0, use_heuristic=False, extra_params=(("stop_after_presolve", True),)
-    )
-    assert (result.status, result.value) == ("unknown", None)
+    for lp_reduction in (True, False):  # the core of the LP's floors, or the whole model
+        result = solve_gap(
+            instance,
+            5.0,
+            use_heuristic=False,
+            extra_params=(("stop_after_presolve", True),),
+            lp_reduction=lp_reduction,
+        )
+        assert (result.status, result.value) == ("unknown", None)
 
 
 def test_proved_infeasible_gap_is_still_infeasible():
@@ -762,38 +767,78 @@ def test_the_reduced_search_finds_the_optimum_and_its_bound_holds_for_the_instan
     assert found and min(found) == optimum.value
 
 
-def test_the_search_hands_over_to_the_reduced_model_once_the_lp_leaves_out_enough():
-    from teamwerk.allocation.engine.core import SearchProgress
-    from teamwerk.allocation.engine.gap import keep_searching_rule
+@pytest.mark.parametrize("seed", range(3))
+def test_a_solution_cheaper_than_the_least_floor_left_out_of_the_core_stays_in_the_core(seed):
+    """So the core's own proof is a proof for the instance, up to that floor."""
+    import itertools
 
-    # CP-SAT's objective in the engine's model is the cost, negated and scaled.
-    rule = keep_searching_rule(
-        search_until=18.0, has_start=True, reduce_from=9.0, reducible=lambda o: o > -1250 * 1e3
-    )
-    near = SearchProgress(started=0.0, objective=-1247e3, bound=-1200e3, last_progress=8.0)
-    far = SearchProgress(started=0.0, objective=-1300e3, bound=-1200e3, last_progress=8.0)
-    assert rule(near, 8.0)  # not before REDUCE_FROM
-    assert not rule(near, 9.5)
-    assert rule(far, 9.5)  # not reducible yet: the search goes on
+    from teamwerk.allocation.engine import gap
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import is_feasible, lp_relaxation, total_cost
+
+    instance = gap_instance(3, 7, seed=seed)
+    lp = lp_relaxation(instance, Deadline.after(10))
+    keep = [2] * instance.jobs
+    pairs, cheapest, outside = lp.core(0.0, keep)
+    core = set(pairs)
+    for job in range(instance.jobs):
+        in_core = [agent for agent in range(instance.agents) if (agent, job) in core]
+        assert (keep[job], job) in core
+        assert len(in_core) >= min(gap.CORE_MIN_AGENTS, instance.agents)
+        assert lp.floor[cheapest[job]][job] == min(lp.floor[a][job] for a in range(3))
+    left_out = [lp.floor[a][j] for a in range(3) for j in range(7) if (a, j) not in core]
+    assert left_out, "the core left nothing out: the test proves nothing"
+    assert outside == min(left_out)
+    for assignment in itertools.product(range(instance.agents), repeat=instance.jobs):
+        if is_feasible(instance, assignment) and total_cost(instance, assignment) < outside:
+            assert all((agent, job) in core for job, agent in enumerate(assignment))
 
 
-def test_solve_gap_with_the_lp_reduction_proves_the_optimum_plain_cp_sat_finds(monkeypatch):
+def test_solve_gap_proves_the_optimum_beyond_a_core_that_misses_it(monkeypatch):
     from teamwerk.allocation.engine import gap
     from teamwerk.allocation.engine.gap import is_feasible, solve_gap, solve_gap_plain
 
-    # Hand over at the first solution, whatever the LP leaves out: the reduced model must
-    # still find and prove the optimum.
-    monkeypatch.setattr(gap, "REDUCE_FROM", 0.0)
-    monkeypatch.setattr(gap, "REDUCE_KEEP", 1.0)
-    instance = gap_instance(10, 100, seed=9)
+    # A core of one agent per job: its solution is not the optimum, so the search on every
+    # pair the floors still allow must find and prove it.
+    monkeypatch.setattr(gap, "CORE_SHARE", 0.0)
+    monkeypatch.setattr(gap, "CORE_MIN_AGENTS", 1)
+    instance = gap_instance(10, 100, seed=0)
     phases: list[str] = []
-    result = solve_gap(instance, 20.0, num_workers=1, on_phase=phases.append)
+    result = solve_gap(instance, 20.0, num_workers=1, use_heuristic=False, on_phase=phases.append)
     assert phases == ["start", "search", "improve"]
     reference = solve_gap_plain(instance, 60.0, num_workers=1)
     assert reference.status == "optimal"
     assert result.status == "optimal" and result.value == reference.value
     assert is_feasible(instance, result.assignment)
     assert result.bound == pytest.approx(reference.value)
+
+
+def test_solve_gap_searches_the_whole_model_when_the_core_holds_no_solution(monkeypatch):
+    from teamwerk.allocation.engine import gap
+    from teamwerk.allocation.engine.gap import solve_gap, solve_gap_plain
+
+    # One agent per job overfills some agents: no solution in the core, and no start.
+    monkeypatch.setattr(gap, "CORE_SHARE", 0.0)
+    monkeypatch.setattr(gap, "CORE_MIN_AGENTS", 1)
+    instance = gap_instance(10, 100, seed=1)
+    phases: list[str] = []
+    result = solve_gap(instance, 20.0, num_workers=1, use_heuristic=False, on_phase=phases.append)
+    assert phases[:3] == ["start", "search", "search"]  # the core, then the whole model
+    reference = solve_gap_plain(instance, 60.0, num_workers=1)
+    assert (result.status, result.value) == ("optimal", reference.value)
+
+
+def test_solve_gap_stops_at_the_core_when_the_core_proves_the_optimum(monkeypatch):
+    from teamwerk.allocation.engine import gap
+    from teamwerk.allocation.engine.gap import solve_gap, solve_gap_plain
+
+    monkeypatch.setattr(gap, "CORE_SHARE", 1.0)  # every pair: the core is the instance
+    instance = gap_instance(6, 60, seed=4)
+    phases: list[str] = []
+    result = solve_gap(instance, 20.0, num_workers=1, on_phase=phases.append)
+    assert phases == ["start", "search"]
+    reference = solve_gap_plain(instance, 60.0, num_workers=1)
+    assert (result.status, result.value) == ("optimal", reference.value)
 
 
 @pytest.mark.parametrize("seed", range(3))
