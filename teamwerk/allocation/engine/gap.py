@@ -1014,8 +1014,7 @@ def solve_gap(
             ),
         )
 
-    best = list(start) if start is not None else None
-    status, bound = "unknown", None
+    best, status, bound = None, "unknown", None
     if lp is not None:
         best, bound = _search_core_then_rest(
             instance,
@@ -1030,7 +1029,7 @@ def solve_gap(
         )
         if best is not None:
             status = "feasible"
-    if best is None:
+    if lp is None or best is None:
         # Without the LP, or when its core held no solution: the whole model, time left.
         best, status, bound = _search_whole_then_improve(
             instance,

@@ -828,6 +828,20 @@ def test_solve_gap_searches_the_whole_model_when_the_core_holds_no_solution(monk
     assert (result.status, result.value) == ("optimal", reference.value)
 
 
+def test_solve_gap_without_the_lp_searches_the_whole_model_and_improves_it():
+    from teamwerk.allocation.engine.gap import is_feasible, solve_gap, solve_gap_plain
+
+    instance = gap_instance(10, 100, seed=9)
+    phases: list[str] = []
+    result = solve_gap(instance, 20.0, num_workers=1, lp_reduction=False, on_phase=phases.append)
+    assert phases[:2] == ["start", "search"]
+    reference = solve_gap_plain(instance, 60.0, num_workers=1)
+    assert result.status in ("optimal", "feasible")
+    assert is_feasible(instance, result.assignment)
+    assert result.value < result.heuristic_value  # CP-SAT did better than the start
+    assert result.value <= reference.value * 1.01
+
+
 def test_solve_gap_stops_at_the_core_when_the_core_proves_the_optimum(monkeypatch):
     from teamwerk.allocation.engine import gap
     from teamwerk.allocation.engine.gap import solve_gap, solve_gap_plain
@@ -871,3 +885,64 @@ def lp_relaxation_without_knapsacks(instance) -> float:
     solver.Minimize(sum(instance.cost[i][j] * x[i][j] for i in range(m) for j in range(n)))
     assert solver.Solve() == pywraplp.Solver.OPTIMAL
     return solver.Objective().Value()
+
+
+small_gap = st.integers(2, 3).flatmap(
+    lambda agents: st.integers(3, 6).flatmap(
+        lambda jobs: st.builds(
+            lambda cost, weight, capacity: (cost, weight, capacity),
+            st.lists(
+                st.lists(st.integers(1, 30), min_size=jobs, max_size=jobs),
+                min_size=agents,
+                max_size=agents,
+            ),
+            st.lists(
+                st.lists(st.integers(1, 9), min_size=jobs, max_size=jobs),
+                min_size=agents,
+                max_size=agents,
+            ),
+            st.lists(st.integers(0, 20), min_size=agents, max_size=agents),
+        )
+    )
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_gap, st.sampled_from([(0.0, 1), (0.2, 2), (1.0, 2)]), st.booleans())
+def test_property_solve_gap_never_claims_more_than_it_proved(data, core, lp_reduction):
+    """With the LP's core (whatever it holds) or the whole model: the answer is feasible,
+    the bound never above the optimum, "optimal" only for the optimum and "infeasible" only
+    when nothing fits."""
+    import itertools
+
+    from teamwerk.allocation.engine import gap
+    from teamwerk.allocation.engine.gap import GapInstance, is_feasible, solve_gap, total_cost
+
+    cost, weight, capacity = data
+    instance = GapInstance(
+        "drawn", tuple(map(tuple, cost)), tuple(map(tuple, weight)), tuple(capacity)
+    )
+    optimum = min(
+        (
+            total_cost(instance, a)
+            for a in itertools.product(range(instance.agents), repeat=instance.jobs)
+            if is_feasible(instance, a)
+        ),
+        default=None,
+    )
+    saved = gap.CORE_SHARE, gap.CORE_MIN_AGENTS
+    gap.CORE_SHARE, gap.CORE_MIN_AGENTS = core
+    try:
+        result = solve_gap(instance, 5.0, num_workers=1, lp_reduction=lp_reduction)
+    finally:
+        gap.CORE_SHARE, gap.CORE_MIN_AGENTS = saved
+    if optimum is None:
+        assert result.status == "infeasible" and result.value is None
+        return
+    assert result.status in ("optimal", "feasible")  # tiny: always solved in 5 s
+    assert is_feasible(instance, result.assignment)
+    assert result.value == total_cost(instance, result.assignment) >= optimum
+    if result.bound is not None:
+        assert result.bound <= optimum + 1e-6
+    if result.status == "optimal":
+        assert result.value == optimum
