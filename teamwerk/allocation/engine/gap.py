@@ -34,6 +34,8 @@ from .core import KeepSearching, SearchProgress, apply_extra_params, solve
 from .types import Person, Problem, SolverOptions, Task, TaskAssignment, Weights
 
 UNASSIGNED = -1
+# CP-SAT parameters by name, on top of the engine's (see ``core.apply_extra_params``).
+CpParams = tuple[tuple[str, float | int | bool | str], ...]
 # Work (CP-SAT deterministic seconds) per agent in an improvement part.
 SUB_SOLVE_S = 0.02
 MAX_PART_AGENTS = 4
@@ -275,9 +277,11 @@ def heuristic(
 # d10100 at 30 s (two seeds, from the agent of each job's lowest floor) it ended at 0.13 and
 # 0.18, 0.10 and 0.00, 0.41 and 0.86, 0.17 and 0.36 % off; a core of 10 % at 0.08, 0.15,
 # 0.63, 0.55 % and one of 35 % at 0.93, 0.08, 1.03, 0.39 %. Plain CP-SAT on the whole
-# model: 0.24, 0.37, 0.92, 0.50 % in the last comparison. Over the shared set at 30 s the
-# core and then the floors gave mean gaps (engine / plain, same run) of C 0.014 / 0.020,
-# D 0.369 / 0.727, E 0.053 / 0.340; the whole model first had given D 0.48 / 0.58.
+# model: 0.24, 0.37, 0.92, 0.50 % in the last comparison. Over the shared set at 30 s, three
+# runs of the core and then the floors gave mean gaps (engine / plain, same run) of C 0.014 /
+# 0.020, 0.007 / 0.007, 0.021 / 0.046; D 0.369 / 0.727, 0.382 / 0.627, 0.423 / 0.813; E 0.053
+# / 0.340, 0.069 / 0.270, 0.213 / 0.306 (the whole model first had given D 0.42-0.50 / 0.58-
+# 0.76). Single instances still swing: e20200 ended at 0.13-0.26 % here, plain at 0.12-0.70 %.
 CORE_SHARE = 0.2
 CORE_MIN_AGENTS = 2
 # Slack on the LP's floors, in cost units: GLOP's tolerances are far smaller, and a pair
@@ -531,7 +535,7 @@ def _search_pairs(
     seed: int,
     num_workers: int,
     note: Callable[[int], None],
-    extra_params: tuple[tuple[str, float | int | bool | str], ...] = (),
+    extra_params: CpParams = (),
 ) -> tuple[list[int] | None, float | None, bool]:
     """CP-SAT on ``pairs`` only, from ``hint``, for the time left.
 
@@ -569,7 +573,7 @@ def search_reduced(
     seed: int,
     num_workers: int,
     note: Callable[[int], None],
-    extra_params: tuple[tuple[str, float | int | bool | str], ...] = (),
+    extra_params: CpParams = (),
 ) -> tuple[list[int], float | None, bool]:
     """CP-SAT on the pairs the LP leaves, from ``best``, for the time left.
 
@@ -710,7 +714,7 @@ def improve(
 # C 0.007/0.006, D 0.505/0.556, E 0.088/0.171; with the defaults (two runs), C 0.027/0.014
 # and 0.013/0.020, D 0.396/0.722 and 0.463/0.637, E 0.179/0.356 and 0.117/0.082. Plain
 # itself moves that much between runs, and e20200 decides E: more runs per setting are needed.
-ENGINE_PARAMS: tuple[tuple[str, float | int | bool | str], ...] = ()
+ENGINE_PARAMS: CpParams = ()
 
 
 # Share of the time after the start heuristic that CP-SAT gets on the whole model (first
@@ -773,7 +777,7 @@ def _search_again(
     deadline: Deadline,
     seed: int,
     num_workers: int,
-    extra_params: tuple[tuple[str, float | int | bool | str], ...],
+    extra_params: CpParams,
     note: Callable[[int], None],
 ) -> tuple[list[int], float | None]:
     """The whole model once more, from the best solution in hand, for the time left."""
@@ -813,7 +817,7 @@ def _search_core_then_rest(
     num_workers: int,
     note: Callable[[int], None],
     phase: Callable[[str], None],
-    extra_params: tuple[tuple[str, float | int | bool | str], ...],
+    extra_params: CpParams,
 ) -> tuple[list[int] | None, float | None]:
     """CP-SAT on the core of the lowest floors; then, from its best solution, on every pair
     the floors still allow. Returns the best solution and a bound for the whole instance."""
@@ -860,12 +864,11 @@ def _search_whole_then_improve(
     instance: GapInstance,
     start: list[int] | None,
     deadline: Deadline,
-    time_limit_s: float,
     *,
     seed: int,
     num_workers: int,
     improve_phase: bool,
-    extra_params: tuple[tuple[str, float | int | bool | str], ...],
+    extra_params: CpParams,
     search_share: float,
     adaptive_split: bool,
     hint_search: bool,
@@ -873,8 +876,8 @@ def _search_whole_then_improve(
     note: Callable[[int], None],
     phase: Callable[[str], None],
 ) -> tuple[list[int] | None, str, float | None]:
-    """Without the LP: CP-SAT on the whole model, then the improvement phase on its best
-    solution (and the whole model again when that stalls). Returns best, status, bound."""
+    """CP-SAT on the whole model, then the improvement phase on its best solution (and the
+    whole model again when that stalls). Returns the best solution, status and bound."""
     best = list(start) if start is not None else None
     status, bound = "unknown", None
     share = search_share if improve_phase else 1.0
@@ -956,7 +959,7 @@ def solve_gap(
     num_workers: int = 2,
     use_heuristic: bool = True,
     improve_phase: bool = True,
-    extra_params: tuple[tuple[str, float | int | bool | str], ...] = ENGINE_PARAMS,
+    extra_params: CpParams = ENGINE_PARAMS,
     start_heuristic: HeuristicFn | None = None,
     search_share: float = SEARCH_SHARE,
     adaptive_split: bool = True,
@@ -1035,7 +1038,6 @@ def solve_gap(
             instance,
             start,
             deadline,
-            time_limit_s,
             seed=seed,
             num_workers=num_workers,
             improve_phase=improve_phase,
