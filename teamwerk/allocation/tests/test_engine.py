@@ -794,37 +794,38 @@ def test_a_solution_cheaper_than_the_least_floor_left_out_of_the_core_stays_in_t
             assert all((agent, job) in core for job, agent in enumerate(assignment))
 
 
-def test_solve_gap_proves_the_optimum_beyond_a_core_that_misses_it(monkeypatch):
+def _solve_with_a_core_of_one_agent_per_job(monkeypatch, seed: int):
+    """solve_gap without a start, on a core of each job's lowest floor only; the phases it
+    went through and plain CP-SAT's proved optimum, for comparison."""
     from teamwerk.allocation.engine import gap
-    from teamwerk.allocation.engine.gap import is_feasible, solve_gap, solve_gap_plain
+    from teamwerk.allocation.engine.gap import solve_gap, solve_gap_plain
 
-    # A core of one agent per job: its solution is not the optimum, so the search on every
-    # pair the floors still allow must find and prove it.
     monkeypatch.setattr(gap, "CORE_SHARE", 0.0)
     monkeypatch.setattr(gap, "CORE_MIN_AGENTS", 1)
-    instance = gap_instance(10, 100, seed=0)
+    instance = gap_instance(10, 100, seed=seed)
     phases: list[str] = []
     result = solve_gap(instance, 20.0, num_workers=1, use_heuristic=False, on_phase=phases.append)
-    assert phases == ["start", "search", "improve"]
     reference = solve_gap_plain(instance, 60.0, num_workers=1)
     assert reference.status == "optimal"
+    return instance, result, phases, reference
+
+
+def test_solve_gap_proves_the_optimum_beyond_a_core_that_misses_it(monkeypatch):
+    from teamwerk.allocation.engine.gap import is_feasible
+
+    # The core's solution is not the optimum, so the search on every pair the floors still
+    # allow must find and prove it.
+    instance, result, phases, reference = _solve_with_a_core_of_one_agent_per_job(monkeypatch, 0)
+    assert phases == ["start", "search", "improve"]
     assert result.status == "optimal" and result.value == reference.value
     assert is_feasible(instance, result.assignment)
     assert result.bound == pytest.approx(reference.value)
 
 
 def test_solve_gap_searches_the_whole_model_when_the_core_holds_no_solution(monkeypatch):
-    from teamwerk.allocation.engine import gap
-    from teamwerk.allocation.engine.gap import solve_gap, solve_gap_plain
-
     # One agent per job overfills some agents: no solution in the core, and no start.
-    monkeypatch.setattr(gap, "CORE_SHARE", 0.0)
-    monkeypatch.setattr(gap, "CORE_MIN_AGENTS", 1)
-    instance = gap_instance(10, 100, seed=1)
-    phases: list[str] = []
-    result = solve_gap(instance, 20.0, num_workers=1, use_heuristic=False, on_phase=phases.append)
+    _, result, phases, reference = _solve_with_a_core_of_one_agent_per_job(monkeypatch, 1)
     assert phases[:3] == ["start", "search", "search"]  # the core, then the whole model
-    reference = solve_gap_plain(instance, 60.0, num_workers=1)
     assert (result.status, result.value) == ("optimal", reference.value)
 
 
