@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
 PORT ?= 8000
 # Tests run in parallel, one worker per core (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+# worksteal: a worker that runs out takes tests queued for the other, so the long browser
+# walks at the end do not leave one core idle.
 TEST_WORKERS ?= 2
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
@@ -68,7 +70,7 @@ check-translations: install
 
 test: install lint check-translations
 	$(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $$([ "$(TEST_WORKERS)" != 0 ] && echo --dist worksteal)
 
 bench: install
 	$(MANAGE) migrate --noinput -v0
