@@ -282,6 +282,11 @@ def heuristic(
 # 0.020, 0.007 / 0.007, 0.021 / 0.046; D 0.369 / 0.727, 0.382 / 0.627, 0.423 / 0.813; E 0.053
 # / 0.340, 0.069 / 0.270, 0.213 / 0.306 (the whole model first had given D 0.42-0.50 / 0.58-
 # 0.76). Single instances still swing: e20200 ended at 0.13-0.26 % here, plain at 0.12-0.70 %.
+# On chu1997 d20100 (four seeds each) this core ended 0.79-1.10 % off and plain 1.50-1.94 %;
+# a core of 30 % 0.95-1.25 %, at least 3 agents per job 0.94-1.21 %. Stopping a stalled core
+# search (no better solution for half its time) and going on from its best solution, on the
+# core again or on every pair the floors allow, ended worse on D and c20200 (three seeds;
+# d10200: 0.16-0.34 % against 0.16-0.21 %; e20200, core again: 0.02-0.26 % against 0.00-0.06 %).
 CORE_SHARE = 0.2
 CORE_MIN_AGENTS = 2
 # Slack on the LP's floors, in cost units: GLOP's tolerances are far smaller, and a pair
@@ -403,10 +408,16 @@ def lp_relaxation(instance: GapInstance, deadline: Deadline) -> LpRelaxation | N
     return LpRelaxation(value, frozen, tuple(sorted(f for row in frozen for f in row)))
 
 
-# Subgradient steps on the Lagrangian bound, and when to halve the step.
-LAGRANGE_ITERATIONS = 80
-LAGRANGE_PATIENCE = 4
+# Subgradient steps on the Lagrangian bound, and when to halve the step. With 80 steps and
+# patience 4 chu1997 c20200 stopped at 2,389.82; with 300 and 10 it reaches 2,390.08, so its
+# optimum (2,391) is proved as soon as it is found (yagiura2004 e20100: 8,430.11 against
+# 8,431.16), for 0.3-1.5 s more on 20 × 200. 300 and 20 gave no stronger bound in twice the time.
+LAGRANGE_ITERATIONS = 300
+LAGRANGE_PATIENCE = 10
 LAGRANGE_MIN_STEP = 0.005
+# The steps stop at this share of the time left to the LP phase: the floors, after them,
+# need two knapsack tables per agent, and steps cut off by the deadline would lose them all.
+LAGRANGE_STEPS_SHARE = 0.6
 
 
 def _knapsack_table(
@@ -454,7 +465,10 @@ def lagrangian_floors(
     target = abs(lp_value) * 1.01 + 1.0
     prices, best, best_prices = duals.copy(), -math.inf, duals.copy()
     step, patience = 2.0, 0
-    for _ in range(LAGRANGE_ITERATIONS):
+    steps_until = deadline.clock() + LAGRANGE_STEPS_SHARE * deadline.left()
+    for iteration in range(LAGRANGE_ITERATIONS):
+        if iteration > 0 and deadline.clock() >= steps_until:
+            break  # the best prices so far still give valid floors
         bound, taken = float(prices.sum()), np.zeros(n)
         for i in range(m):
             if deadline.passed():
@@ -714,6 +728,9 @@ def improve(
 # C 0.007/0.006, D 0.505/0.556, E 0.088/0.171; with the defaults (two runs), C 0.027/0.014
 # and 0.013/0.020, D 0.396/0.722 and 0.463/0.637, E 0.179/0.356 and 0.117/0.082. Plain
 # itself moves that much between runs, and e20200 decides E: more runs per setting are needed.
+# On the core search (four seeds): level 2 left e20200 at 0.00-0.14 % (defaults, three
+# seeds: 0.00-0.06 %) and d10100 at 0.21-0.36 % (defaults in the comparison run: 0.16 %);
+# LNS workers only (use_lns_only) left d10100 at 0.28-0.61 % and d20100 at 0.78-1.13 %.
 ENGINE_PARAMS: CpParams = ()
 
 

@@ -737,6 +737,36 @@ def test_the_lp_gives_up_at_a_passed_deadline():
     assert lp_relaxation(gap_instance(20, 400, seed=1), passed) is None
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_the_knapsack_prices_stop_in_time_and_still_give_valid_floors(seed, monkeypatch):
+    """On a slow machine the subgradient steps stop at their share of the time, so the
+    floors are still computed (stepping to the deadline would return none) and hold."""
+    import numpy as np
+
+    from teamwerk.allocation.engine import gap
+    from teamwerk.allocation.engine.clock import Deadline
+
+    instance = gap_instance(3, 7, seed=seed, tightness=0.7)
+    rounds = []
+    knapsack = gap._knapsack_choice
+    monkeypatch.setattr(gap, "_knapsack_choice", lambda *a: rounds.append(1) or knapsack(*a))
+    # Every clock reading takes a second: 60 readings for the prices and the floors.
+    found = gap.lagrangian_floors(
+        instance, np.zeros(instance.jobs), 0.0, Deadline.after(60, SteppingClock(1.0))
+    )
+    assert found is not None
+    assert len(rounds) // instance.agents < gap.LAGRANGE_ITERATIONS  # stopped early
+    bound, floors = found
+    cheapest = [
+        [_cheapest_with(instance, agent, job) for job in range(instance.jobs)]
+        for agent in range(instance.agents)
+    ]
+    assert bound <= min(min(row) for row in cheapest) + 1e-6
+    for agent in range(instance.agents):
+        for job in range(instance.jobs):
+            assert floors[agent][job] <= cheapest[agent][job] + 1e-6
+
+
 def test_the_reduced_search_finds_the_optimum_and_its_bound_holds_for_the_instance():
     from teamwerk.allocation.engine.clock import Deadline
     from teamwerk.allocation.engine.gap import (
