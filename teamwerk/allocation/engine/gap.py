@@ -411,7 +411,7 @@ def lp_relaxation(instance: GapInstance, deadline: Deadline) -> LpRelaxation | N
 # Subgradient steps on the Lagrangian bound, and when to halve the step. With 80 steps and
 # patience 4 chu1997 c20200 stopped at 2,389.82; with 300 and 10 it reaches 2,390.08, so its
 # optimum (2,391) is proved as soon as it is found (yagiura2004 e20100: 8,430.11 against
-# 8,431.16), for 0.3-1.5 s more on 20 × 200. 300 and 20 gave no stronger bound in twice the time.
+# 8,431.16), for 0.3-1.6 s more on 20 × 200 (machine busy). 300 and 20: no stronger, twice as slow.
 LAGRANGE_ITERATIONS = 300
 LAGRANGE_PATIENCE = 10
 LAGRANGE_MIN_STEP = 0.005
