@@ -797,6 +797,86 @@ def test_the_reduced_search_finds_the_optimum_and_its_bound_holds_for_the_instan
     assert found and min(found) == optimum.value
 
 
+def test_branch_and_cut_finds_the_optimum_and_its_bound_holds_for_the_instance():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import (
+        heuristic,
+        is_feasible,
+        lp_relaxation,
+        search_mip,
+        solve_gap_plain,
+        total_cost,
+    )
+
+    instance = gap_instance(6, 60, seed=4)
+    optimum = solve_gap_plain(instance, 60, num_workers=1)
+    assert optimum.status == "optimal"
+    start = heuristic(instance, 5.0)
+    assert total_cost(instance, start) > optimum.value  # something left to find
+    lp = lp_relaxation(instance, Deadline.after(10))
+    best, bound, proved = search_mip(
+        instance, lp.pairs_within(total_cost(instance, start), start), start, Deadline.after(30)
+    )
+    assert proved and is_feasible(instance, best)
+    assert total_cost(instance, best) == optimum.value
+    assert bound == pytest.approx(optimum.value)
+
+
+def test_branch_and_cut_without_time_keeps_the_start_and_claims_nothing():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import heuristic, lp_relaxation, search_mip, total_cost
+
+    instance = gap_instance(6, 60, seed=4)
+    start = heuristic(instance, 5.0)
+    lp = lp_relaxation(instance, Deadline.after(10))
+    pairs = lp.pairs_within(total_cost(instance, start), start)
+    passed = Deadline(at=0.0, clock=SteppingClock(1.0))
+    assert search_mip(instance, pairs, start, passed) == (start, None, False)
+
+
+def test_a_stalled_core_search_hands_over_and_keeps_its_best():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import _search_pairs, is_feasible, total_cost
+
+    instance = gap_instance(20, 400, seed=7)
+    pairs = [(i, j) for i in range(instance.agents) for j in range(instance.jobs)]
+    found: list[int] = []
+    started = time.perf_counter()
+    best, _, proved = _search_pairs(
+        instance,
+        pairs,
+        [0] * instance.jobs,
+        Deadline.after(20.0),
+        seed=0,
+        num_workers=1,
+        note=found.append,
+        hand_over=lambda: bool(found),  # as soon as the search has a solution of its own
+    )
+    assert time.perf_counter() - started < 15.0  # stopped long before its 20 s
+    assert not proved and best is not None and is_feasible(instance, best)
+    assert total_cost(instance, best) == min(found)
+
+
+def test_solve_gap_hands_a_stalled_core_to_branch_and_cut_and_proves_the_optimum(monkeypatch):
+    from teamwerk.allocation.engine import gap
+
+    calls: list[int] = []
+    real = gap.search_mip
+
+    def spy(instance, pairs, best, deadline):
+        calls.append(len(pairs))
+        return real(instance, pairs, best, deadline)
+
+    monkeypatch.setattr(gap, "search_mip", spy)
+    monkeypatch.setattr(gap, "MIP_MAX_SHARE", 1.0)
+    instance, result, phases, reference = _solve_with_a_core_of_one_agent_per_job(monkeypatch, 0)
+    assert calls, "the branch-and-cut phase never ran"
+    assert phases == ["start", "search", "improve"]
+    assert result.status == "optimal" and result.value == reference.value
+    assert gap.is_feasible(instance, result.assignment)
+    assert result.bound == pytest.approx(reference.value)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_a_solution_cheaper_than_the_least_floor_left_out_of_the_core_stays_in_the_core(seed):
     """So the core's own proof is a proof for the instance, up to that floor."""
@@ -939,8 +1019,13 @@ small_gap = st.integers(2, 3).flatmap(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_gap, st.sampled_from([(0.0, 1), (0.2, 2), (1.0, 2)]), st.booleans())
-def test_property_solve_gap_never_claims_more_than_it_proved(data, core, lp_reduction):
+@given(
+    small_gap,
+    st.sampled_from([(0.0, 1), (0.2, 2), (1.0, 2)]),
+    st.booleans(),
+    st.sampled_from([0.0, 1.0]),
+)
+def test_property_solve_gap_never_claims_more_than_it_proved(data, core, lp_reduction, mip):
     """With the LP's core (whatever it holds) or the whole model: the answer is feasible,
     the bound never above the optimum, "optimal" only for the optimum and "infeasible" only
     when nothing fits."""
@@ -961,12 +1046,13 @@ def test_property_solve_gap_never_claims_more_than_it_proved(data, core, lp_redu
         ),
         default=None,
     )
-    saved = gap.CORE_SHARE, gap.CORE_MIN_AGENTS
-    gap.CORE_SHARE, gap.CORE_MIN_AGENTS = core
+    saved = gap.CORE_SHARE, gap.CORE_MIN_AGENTS, gap.MIP_MAX_SHARE
+    # ``mip`` 1.0: every search after the core goes to branch and cut first.
+    gap.CORE_SHARE, gap.CORE_MIN_AGENTS, gap.MIP_MAX_SHARE = (*core, mip)
     try:
         result = solve_gap(instance, 5.0, num_workers=1, lp_reduction=lp_reduction)
     finally:
-        gap.CORE_SHARE, gap.CORE_MIN_AGENTS = saved
+        gap.CORE_SHARE, gap.CORE_MIN_AGENTS, gap.MIP_MAX_SHARE = saved
     if optimum is None:
         assert result.status == "infeasible" and result.value is None
         return
