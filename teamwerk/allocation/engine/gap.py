@@ -10,9 +10,9 @@ which gives every pair (agent, job) a floor: the least a solution using it can c
 then searches the core of the pairs with the lowest floors, and from its best solution every
 pair whose floor is still below that solution's cost; a proof there is a proof for the
 instance. When those pairs are few and the core search has stalled, branch and cut (SCIP)
-takes that reduced model first: it proves what CP-SAT keeps circling. Without the LP (an instance too large for its share of the time) CP-SAT searches
-the whole model, and a large-neighbourhood search re-solves the jobs of a few agents at a
-time.
+takes that reduced model first: it proves what CP-SAT keeps circling. Without the LP (an
+instance too large for its share of the time) CP-SAT searches the whole model, and a
+large-neighbourhood search re-solves the jobs of a few agents at a time.
 """
 
 from __future__ import annotations
