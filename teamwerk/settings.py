@@ -127,6 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env_str("SQLITE_TEST_NAME"):
+        # The test database as a file too: SQLite's shared in-memory database fails at once
+        # on a locked table ("database table is locked") where the file waits its turn, and
+        # the live server of the browser tests answers htmx requests side by side.
+        DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache every process shares: login throttling counters and the worker's heartbeat live
