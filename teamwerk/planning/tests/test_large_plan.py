@@ -151,9 +151,9 @@ def test_in_the_browser_the_rest_loads_while_scrolling_and_saves(browser_page, s
     rows = page.locator("tr.tw-item")
     assert rows.count() == views.FIRST_ROWS
     # Scrolling down brings every domain's rows, until all 200 are there. Steps shorter than
-    # the window (900 px), so no domain's placeholder is jumped over without being seen: a
-    # jump of 4,000 px could pass one on a slow machine, and at the bottom of the page nothing
-    # scrolled any more (186 of 200 rows in CI). The user who jumps meets it scrolling back.
+    # the window (900 px) bring every domain's placeholder into view on the way down, and a
+    # slow machine gets up to 45 s. (The 186 of 200 rows once seen in CI were requests that
+    # failed on SQLite's in-memory test database; see SQLITE_TEST_NAME in the settings.)
     patience = time.monotonic() + 45
     while time.monotonic() < patience:
         page.mouse.wheel(0, 800)
