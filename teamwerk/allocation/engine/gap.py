@@ -290,6 +290,10 @@ def heuristic(
 # core again or on every pair the floors allow, ended worse on D and c20200 (three seeds;
 # d10200: 0.16-0.34 % against 0.16-0.21 %; e20200, core again: 0.02-0.26 % against 0.00-0.06 %).
 CORE_SHARE = 0.2
+CORE_MIN_AGENTS = 2
+# Slack on the LP's floors, in cost units: GLOP's tolerances are far smaller, and a pair
+# kept too many only costs a variable.
+FLOOR_SLACK = 0.5
 # The branch-and-cut phase (SCIP on the pairs the floors leave) takes over from the core
 # search when that search has found nothing better for MIP_STALL_SHARE of its time (at least
 # MIP_STALL_MIN_S) and the floors leave at most MIP_MAX_SHARE of the pairs; it gets
@@ -306,10 +310,6 @@ MIP_MIN_S = 2.0
 MIP_STALL_MIN_S = 2.0
 MIP_STALL_SHARE = 0.3
 HAND_OVER_CHECK_S = 0.2
-CORE_MIN_AGENTS = 2
-# Slack on the LP's floors, in cost units: GLOP's tolerances are far smaller, and a pair
-# kept too many only costs a variable.
-FLOOR_SLACK = 0.5
 
 
 @dataclass(frozen=True)
