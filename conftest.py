@@ -78,6 +78,7 @@ def browser_page(live_server, transactional_db, settings):
     """
     import os
 
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     from teamwerk.core.demo import seed_demo
@@ -96,6 +97,10 @@ def browser_page(live_server, transactional_db, settings):
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page
+        # The test's ORM calls ran in Playwright's context, on connections of their own that
+        # the teardown outside it does not see; left open, PostgreSQL refused to drop the
+        # test database ("is being accessed by other users").
+        connections.close_all()
         context.close()
         browser.close()
 
