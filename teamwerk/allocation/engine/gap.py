@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -36,6 +37,7 @@ from .core import KeepSearching, SearchProgress, apply_extra_params, solve
 from .types import Person, Problem, SolverOptions, Task, TaskAssignment, Weights
 
 UNASSIGNED = -1
+Var = TypeVar("Var")  # a solver's variable: CP-SAT's or the linear solver's
 # CP-SAT parameters by name, on top of the engine's (see ``core.apply_extra_params``).
 CpParams = tuple[tuple[str, float | int | bool | str], ...]
 # Work (CP-SAT deterministic seconds) per agent in an improvement part.
@@ -528,6 +530,18 @@ def lagrangian_floors(
     return best, floors
 
 
+def _by_job_and_agent(
+    instance: GapInstance, x: dict[tuple[int, int], Var]
+) -> tuple[dict[int, list[Var]], dict[int, list[tuple[int, Var]]]]:
+    """The variables of each job, and each agent's (weight, variable): the rows of a GAP model."""
+    by_job: dict[int, list[Var]] = {}
+    by_agent: dict[int, list[tuple[int, Var]]] = {}
+    for (i, j), var in x.items():
+        by_job.setdefault(j, []).append(var)
+        by_agent.setdefault(i, []).append((instance.weight[i][j], var))
+    return by_job, by_agent
+
+
 def _pair_model(
     instance: GapInstance, pairs: list[tuple[int, int]], hint: list[int] | tuple[int, ...]
 ) -> tuple[cp_model.CpModel, dict[tuple[int, int], cp_model.IntVar], cp_model.LinearExpr]:
@@ -535,12 +549,9 @@ def _pair_model(
     agent within capacity. Returns the model, its variables and the cost (not yet minimised)."""
     model = cp_model.CpModel()
     x = {pair: model.new_bool_var("") for pair in pairs}
-    by_job: dict[int, list[cp_model.IntVar]] = {}
-    by_agent: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
     for (i, j), var in x.items():
-        by_job.setdefault(j, []).append(var)
-        by_agent.setdefault(i, []).append((instance.weight[i][j], var))
         model.add_hint(var, hint[j] == i)
+    by_job, by_agent = _by_job_and_agent(instance, x)
     for variables in by_job.values():
         model.add_exactly_one(variables)
     for i, terms in by_agent.items():
@@ -665,11 +676,7 @@ def search_mip(
     if solver is None or deadline.left() <= MIP_MIN_S / 2:
         return best, None, False
     x = {pair: solver.BoolVar("") for pair in pairs}
-    by_job: dict[int, list[pywraplp.Variable]] = {}
-    by_agent: dict[int, list[tuple[int, pywraplp.Variable]]] = {}
-    for (i, j), var in x.items():
-        by_job.setdefault(j, []).append(var)
-        by_agent.setdefault(i, []).append((instance.weight[i][j], var))
+    by_job, by_agent = _by_job_and_agent(instance, x)
     for variables in by_job.values():
         solver.Add(solver.Sum(variables) == 1)
     for i, terms in by_agent.items():

@@ -767,12 +767,13 @@ def test_the_knapsack_prices_stop_in_time_and_still_give_valid_floors(seed, monk
             assert floors[agent][job] <= cheapest[agent][job] + 1e-6
 
 
-def test_the_reduced_search_finds_the_optimum_and_its_bound_holds_for_the_instance():
+def _greedy_start_and_the_pairs_its_floors_leave():
+    """A 6 × 60 instance, its proved optimum, the greedy start and the pairs the LP's floors
+    leave for a solution no dearer than that start."""
     from teamwerk.allocation.engine.clock import Deadline
     from teamwerk.allocation.engine.gap import (
         heuristic,
         lp_relaxation,
-        search_reduced,
         solve_gap_plain,
         total_cost,
     )
@@ -782,54 +783,46 @@ def test_the_reduced_search_finds_the_optimum_and_its_bound_holds_for_the_instan
     assert optimum.status == "optimal"
     start = heuristic(instance, 5.0)
     lp = lp_relaxation(instance, Deadline.after(10))
+    return instance, optimum.value, start, lp.pairs_within(total_cost(instance, start), start)
+
+
+def test_the_reduced_search_finds_the_optimum_and_its_bound_holds_for_the_instance():
+    from teamwerk.allocation.engine.clock import Deadline
+    from teamwerk.allocation.engine.gap import search_reduced, total_cost
+
+    instance, optimum_value, start, pairs = _greedy_start_and_the_pairs_its_floors_leave()
     found: list[int] = []
     best, bound, proved = search_reduced(
         instance,
-        lp.pairs_within(total_cost(instance, start), start),
+        pairs,
         start,
         Deadline.after(30),
         seed=0,
         num_workers=1,
         note=found.append,
     )
-    assert proved and total_cost(instance, best) == optimum.value
-    assert bound == optimum.value
-    assert found and min(found) == optimum.value
+    assert proved and total_cost(instance, best) == optimum_value
+    assert bound == optimum_value
+    assert found and min(found) == optimum_value
 
 
 def test_branch_and_cut_finds_the_optimum_and_its_bound_holds_for_the_instance():
     from teamwerk.allocation.engine.clock import Deadline
-    from teamwerk.allocation.engine.gap import (
-        heuristic,
-        is_feasible,
-        lp_relaxation,
-        search_mip,
-        solve_gap_plain,
-        total_cost,
-    )
+    from teamwerk.allocation.engine.gap import is_feasible, search_mip, total_cost
 
-    instance = gap_instance(6, 60, seed=4)
-    optimum = solve_gap_plain(instance, 60, num_workers=1)
-    assert optimum.status == "optimal"
-    start = heuristic(instance, 5.0)
-    assert total_cost(instance, start) > optimum.value  # something left to find
-    lp = lp_relaxation(instance, Deadline.after(10))
-    best, bound, proved = search_mip(
-        instance, lp.pairs_within(total_cost(instance, start), start), start, Deadline.after(30)
-    )
+    instance, optimum_value, start, pairs = _greedy_start_and_the_pairs_its_floors_leave()
+    assert total_cost(instance, start) > optimum_value  # something left to find
+    best, bound, proved = search_mip(instance, pairs, start, Deadline.after(30))
     assert proved and is_feasible(instance, best)
-    assert total_cost(instance, best) == optimum.value
-    assert bound == pytest.approx(optimum.value)
+    assert total_cost(instance, best) == optimum_value
+    assert bound == pytest.approx(optimum_value)
 
 
 def test_branch_and_cut_without_time_keeps_the_start_and_claims_nothing():
     from teamwerk.allocation.engine.clock import Deadline
-    from teamwerk.allocation.engine.gap import heuristic, lp_relaxation, search_mip, total_cost
+    from teamwerk.allocation.engine.gap import search_mip
 
-    instance = gap_instance(6, 60, seed=4)
-    start = heuristic(instance, 5.0)
-    lp = lp_relaxation(instance, Deadline.after(10))
-    pairs = lp.pairs_within(total_cost(instance, start), start)
+    instance, _, start, pairs = _greedy_start_and_the_pairs_its_floors_leave()
     passed = Deadline(at=0.0, clock=SteppingClock(1.0))
     assert search_mip(instance, pairs, start, passed) == (start, None, False)
 
